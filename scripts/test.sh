@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite, from nothing: sets up, then runs pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --system
+exec .venv/bin/python -m pytest -n 2 -q "$@"

@@ -1,0 +1,255 @@
+"""The one small interface every workbook backend implements.
+
+A backend knows how to talk to one kind of spreadsheet (an ``.xlsx`` file, a live Excel
+workbook, a Google Sheet, or plain memory). The engine never knows which one it has:
+
+- ``tab_names()`` lists the tabs as they are spelled in the workbook;
+- ``read(tabs)`` returns each tab's cells as raw values (see ``RawCell``);
+- ``apply(plan)`` writes a whole ``WritePlan`` atomically: every tab it names is updated,
+  or the workbook is left exactly as it was;
+- ``lock()`` is a context manager that refuses (``RefreshRunning``) while another refresh
+  of the same workbook holds it.
+
+Writes are described, not performed, by the core: a ``WritePlan`` holds ``TabWrite``s (a
+tool tab replaced whole, as a typed ``DataFrame``) and ``TabEdit``s (cells changed or rows
+appended in a tab people edit; only ``sheetops import`` makes these).
+
+Column kinds say how a backend writes a column's values:
+
+======== ============================================ =========================
+kind     value in the frame                           written as
+======== ============================================ =========================
+text     ``str`` or ``None``                          always literal text
+money    integer cents (``Int64``; ``<NA>`` = blank)  number, format #,##0.00
+rate     integer millionths (``Int64``)               number, format 0.00%
+ratio    ``float`` (display only: shares, ROI)        number, format 0.0%
+number   ``float`` (display only)                     number, format 0.00
+int      ``Int64``                                    number, format 0
+date     ``datetime.date`` / Timestamp / ``None``     date, yyyy-mm-dd
+datetime ``datetime.datetime`` / Timestamp            date-time
+link     ``Link`` or ``None``                         a link to a cell
+mixed    any of the above, each wrapped when needed   per cell (small tabs only)
+======== ============================================ =========================
+
+In a ``mixed`` column (used by report tabs) a plain ``str`` is text, ``int``/``float``
+numbers, ``date``/``datetime`` dates, and ``Money``/``Rate``/``Ratio``/``Link`` say the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, Sequence, runtime_checkable
+
+import pandas as pd
+
+RATE_SCALE = 1_000_000
+"""Rates are integers in millionths: 12.5% is 125_000."""
+
+ColumnKind = Literal[
+    "text", "money", "rate", "ratio", "number", "int", "date", "datetime", "link", "mixed"
+]
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A spreadsheet error value read from a cell, such as ``#REF!`` or ``#N/A``."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+RawCell = None | str | int | float | bool | dt.datetime | dt.date | dt.time | CellError
+"""What ``read`` returns per cell: empty cells are ``None``; dates may also come as
+numbers (Excel / Google serial days), which the parsers accept."""
+
+Grid = list[list[RawCell]]
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a ``mixed`` column: integer cents."""
+
+    cents: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate in a ``mixed`` column: integer millionths (125_000 is 12.5%)."""
+
+    millionths: int
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A display-only ratio (share, change, ROI) in a ``mixed`` column, shown as percent."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a cell of the same workbook, e.g. ``Link("Orders", "K10")``."""
+
+    tab: str
+    cell: str
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.label or f"{self.tab}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tab the tool writes."""
+
+    name: str
+    kind: ColumnKind = "text"
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One data series: a column of the tab, rows ``first_row..last_row`` (0-based, in the
+    data frame, not counting the header)."""
+
+    name: str
+    column: str
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart placed on a tool tab.
+
+    ``categories`` and each series name a column of the tab; the chart covers data rows
+    ``first_row`` to ``last_row`` inclusive (0-based frame rows). ``anchor`` is the A1 cell
+    of the chart's top-left corner.
+    """
+
+    kind: Literal["line", "column", "bar"]
+    title: str
+    categories: str
+    series: tuple[ChartSeries, ...]
+    first_row: int
+    last_row: int
+    anchor: str
+    width_cm: float = 16.0
+    height_cm: float = 8.0
+
+
+@dataclass
+class TabWrite:
+    """A tool tab, replaced whole: a header row from ``columns``, then ``frame``'s rows."""
+
+    name: str
+    columns: list[Column]
+    frame: pd.DataFrame
+    header: bool = True
+    hidden: bool = False
+    protected: bool = True
+    editable: tuple[str, ...] = ()
+    """Columns people may change in a protected tab (e.g. Payouts Status)."""
+    dropdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    charts: list[ChartSpec] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.columns]
+        if list(self.frame.columns) != names:
+            raise ValueError(
+                f"TabWrite {self.name!r}: frame columns {list(self.frame.columns)} "
+                f"do not match declared columns {names}"
+            )
+
+
+@dataclass
+class TabEdit:
+    """Changes to a tab people edit (only imports make these).
+
+    ``set_cells`` maps 0-based (row, column) positions of the tab's grid (row 0 is the
+    header) to new values; ``append`` holds whole new rows whose columns are the grid's
+    columns (by position), after the last non-empty row. Values are ``mixed`` values.
+    ``add_headers`` appends header cells at the given 0-based columns of row 0.
+    """
+
+    name: str
+    set_cells: dict[tuple[int, int], Any] = field(default_factory=dict)
+    append: list[list[Any]] = field(default_factory=list)
+    add_headers: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class WritePlan:
+    """Everything one refresh (or import) writes, applied in one atomic step."""
+
+    tabs: list[TabWrite] = field(default_factory=list)
+    edits: list[TabEdit] = field(default_factory=list)
+
+    def tab(self, name: str) -> TabWrite:
+        for t in self.tabs:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tabs and not self.edits
+
+
+@runtime_checkable
+class Workbook(Protocol):
+    """A spreadsheet SheetOps can read and write. See the module docstring."""
+
+    label: str
+    """A short name for messages: a file name or a spreadsheet title."""
+
+    def tab_names(self) -> list[str]: ...
+
+    def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+        """Return the raw cells of the named tabs (names as ``tab_names`` spells them).
+
+        Trailing empty rows and columns may be trimmed; rows may be ragged."""
+        ...
+
+    def apply(self, plan: WritePlan) -> None:
+        """Write the whole plan atomically, or raise and leave the workbook unchanged."""
+        ...
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Hold the run lock of this workbook; raise ``RefreshRunning`` when held."""
+        ...
+
+
+def cell_a1(row0: int, col0: int) -> str:
+    """0-based (row, column) to an A1 reference: ``cell_a1(9, 10) == "K10"``."""
+    return f"{column_letter(col0)}{row0 + 1}"
+
+
+def column_letter(col0: int) -> str:
+    """0-based column index to letters: 0 -> A, 25 -> Z, 26 -> AA."""
+    if col0 < 0:
+        raise ValueError("column index must be >= 0")
+    letters = ""
+    n = col0 + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def money_text(cents: int) -> str:
+    """Integer cents as an exact decimal string: ``money_text(-1205) == "-12.05"``."""
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def rate_text(millionths: int) -> str:
+    """Rate millionths as an exact decimal fraction string: 125000 -> "0.125"."""
+    sign = "-" if millionths < 0 else ""
+    whole, frac = divmod(abs(int(millionths)), RATE_SCALE)
+    s = f"{sign}{whole}.{frac:06d}".rstrip("0").rstrip(".")
+    return s or "0"
