@@ -1,0 +1,97 @@
+"""Which rule applies to what: filters, validity dates, specificity, priority.
+
+Among the rules of one type that are valid on a date and whose filled filters all match,
+the one with the most filled filters wins, then the higher Priority (blank = 0). Two rules
+still tied are an Error on the item ("rules R1 and R2 both apply").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .tables import key_series
+from .validate import Program
+
+
+@dataclass
+class Pick:
+    """For each item: the index of the winning rule in ``rules`` (-1 for none), and of a
+    rule tied with it (-1 when there is no tie)."""
+
+    best: np.ndarray
+    tied: np.ndarray
+
+
+def rules_of(program: Program, rule_type: str) -> pd.DataFrame:
+    """The usable rules of one type, with match keys."""
+    frame = program.rules.valid
+    rules = frame[frame["Type"] == rule_type].copy()
+    rules["_product"] = rules["Product"].astype(object).where(rules["Product"].notna(), "").astype(str).str.strip()
+    rules["_tier"] = key_series(rules["Tier"], "code")
+    rules["_priority"] = rules["Priority"].fillna(0).astype("int64")
+    return rules.reset_index(drop=True)
+
+
+def creator_tiers(program: Program) -> pd.Series:
+    """Creator key -> tier key (case-folded), for rule filters."""
+    creators = program.creators.valid
+    return pd.Series(key_series(creators["Tier"], "code").to_numpy(), index=creators["_creator"].to_numpy())
+
+
+def pick_rules(
+    rules: pd.DataFrame,
+    *,
+    creator: pd.Series,
+    tier: pd.Series,
+    on: pd.Series,
+    campaign: pd.Series | None = None,
+    product: pd.Series | None = None,
+) -> Pick:
+    """Pick the most specific valid rule for each item (vectorised over items)."""
+    n = len(creator)
+    best = np.full(n, -1, dtype="int64")
+    tied = np.full(n, -1, dtype="int64")
+    best_score = np.full(n, -np.inf)
+    day = pd.to_datetime(on).dt.normalize().to_numpy()
+    creator_v, tier_v = creator.to_numpy(), tier.to_numpy()
+    campaign_v = campaign.to_numpy() if campaign is not None else None
+    product_v = product.astype(object).where(product.notna(), "").astype(str).str.strip().to_numpy() if product is not None else None
+    for j, rule in enumerate(rules.to_dict("records")):
+        match = ~pd.isna(day)
+        filled = 0
+        if rule["_creator"]:
+            match &= creator_v == rule["_creator"]
+            filled += 1
+        if campaign_v is not None and rule["_campaign"]:
+            match &= campaign_v == rule["_campaign"]
+            filled += 1
+        if product_v is not None and rule["_product"]:
+            match &= product_v == rule["_product"]
+            filled += 1
+        if rule["_tier"]:
+            match &= tier_v == rule["_tier"]
+            filled += 1
+        valid_from, valid_to = rule["Valid from"], rule["Valid to"]
+        if not pd.isna(valid_from):
+            match &= day >= np.datetime64(valid_from)
+        if not pd.isna(valid_to):
+            match &= day <= np.datetime64(valid_to)
+        score = filled * 1e12 + float(rule["_priority"])
+        better = match & (score > best_score)
+        tie = match & (score == best_score)
+        best[better], tied[better], best_score[better] = j, -1, score
+        tied[tie] = j
+    return Pick(best, tied)
+
+
+def tie_message(rules: pd.DataFrame, pick: Pick, i: int) -> str:
+    a = rules["Rule"].iat[pick.best[i]]
+    b = rules["Rule"].iat[pick.tied[i]]
+    first, second = sorted([str(a), str(b)])
+    return f"Rules {first} and {second} both apply to this line, equally specific and with the same Priority."
+
+
+TIE_FIX = "Give one of the two rules a higher Priority on the Rules tab, or make one of them more specific."

@@ -1,0 +1,281 @@
+"""Raw grids to typed frames, column by column, with an Issue for every cell that fails.
+
+``read_table`` finds columns by header text, skips blank rows, parses each known column by
+its schema type (vectorised where the values allow it, otherwise once per distinct value)
+and returns a ``Table``: a frame whose columns are the schema's column names, plus
+``_row`` (the sheet row number) and ``_error`` (the row has an Error issue).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import cells
+from .backends.base import CellError, Grid
+from .cells import Parsed
+from .issues import IssueLog
+from .schema import ColumnSpec, TabSpec, normalize_header
+from .settings import Settings
+
+FIX = {
+    "money": "Type the amount as a number such as 1234.50, without letters.",
+    "rate": "Type a percentage such as 12% (or 0.12).",
+    "date": "Type the date as 2026-11-09, or set Date order in Settings for dates like 11/09/2026.",
+    "datetime": "Type the date as 2026-11-09 14:03, or set Date order in Settings for dates like 11/09/2026.",
+    "int": "Type a whole number such as 1.",
+}
+ERROR_FIX = "Fix the formula in this cell, or type the value itself."
+
+
+@dataclass
+class Table:
+    """One tab people edit, parsed."""
+
+    spec: TabSpec
+    frame: pd.DataFrame
+    positions: dict[str, int] = field(default_factory=dict)
+    """Schema column name -> 0-based column index in the sheet."""
+    rows_read: int = 0
+    missing_required: list[str] = field(default_factory=list)
+    present: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def valid(self) -> pd.DataFrame:
+        return self.frame[~self.frame["_error"]]
+
+    def col_index(self, column: str) -> int | None:
+        return self.positions.get(column)
+
+    def has(self, column: str) -> bool:
+        return column in self.positions
+
+
+def empty_frame(spec: TabSpec) -> pd.DataFrame:
+    frame = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
+    frame["_row"] = pd.Series([], dtype="int64")
+    frame["_error"] = pd.Series([], dtype=bool)
+    return frame
+
+
+def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueLog) -> Table:
+    """Parse ``grid`` (row 0 = header) as the tab ``spec``, logging every problem."""
+    if not grid:
+        return Table(spec, _typed_empty(spec), present=grid is not None)
+    header = grid[0]
+    positions: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for idx, text in enumerate(header):
+        key = normalize_header(text)
+        if not key:
+            continue
+        if key in seen:
+            log.add("Error", spec.name, 1, str(text), text,
+                    f"The header {str(text).strip()} appears twice (columns {cells_col(seen[key])} and {cells_col(idx)}).",
+                    "Rename or delete one of the two columns so each header appears once.", col_index=idx)
+            continue
+        seen[key] = idx
+    for col in spec.columns:
+        if col.key in seen:
+            positions[col.name] = seen[col.key]
+    missing = [c.name for c in spec.columns if c.required and c.name not in positions]
+    for name in missing:
+        log.add("Error", spec.name, 1, name, "",
+                f"The {spec.name} tab has no {name} column, so nothing on it can be used.",
+                f"Add a column headed {name} in row 1 of {spec.name} (the Start Here tab lists every column).",
+                col_index=len(header))
+
+    width = max(len(header), 1)
+    body = grid[1:]
+    raw = _raw_columns(body, positions, width)
+    row_numbers = np.arange(2, len(body) + 2, dtype="int64")
+    keep = ~_blank_rows(raw, len(body))
+    raw = {k: v[keep].reset_index(drop=True) for k, v in raw.items()}
+    frame = pd.DataFrame({"_row": row_numbers[keep]})
+    error = np.zeros(len(frame), dtype=bool)
+    if missing:
+        error[:] = True
+    for col in spec.columns:
+        if col.name not in positions:
+            frame[col.name] = _default_column(col, len(frame))
+            continue
+        values, errors, notes = parse_column(col, raw[col.name], settings)
+        frame[col.name] = values
+        idx = positions[col.name]
+        if col.required:
+            blank = _is_blank_series(raw[col.name]) & errors.isna()
+            errors = errors.mask(blank, f"The {col.name} is missing")
+        bad = errors.notna().to_numpy()
+        if bad.any():
+            error |= bad
+            fix_default = FIX.get(col.type, f"Choose one of: {', '.join(col.allowed)}." if col.allowed else "")
+            for i in np.flatnonzero(bad):
+                raw_value = raw[col.name].iat[i]
+                problem = str(errors.iat[i])
+                fix = ERROR_FIX if isinstance(raw_value, CellError) else (
+                    f"Fill in the {col.name}, or delete the row if it is not needed."
+                    if problem.startswith("The ") and problem.endswith("is missing") else fix_default)
+                log.add("Error", spec.name, int(frame["_row"].iat[i]), col.name, cells.shown(raw_value),
+                        problem + ".", fix, col_index=idx)
+        if notes is not None:
+            for i in np.flatnonzero(notes.notna().to_numpy()):
+                text, severity = notes.iat[i]
+                log.add(severity, spec.name, int(frame["_row"].iat[i]), col.name,
+                        cells.shown(raw[col.name].iat[i]), text + ".",
+                        FIX.get(col.type, "Check the value."), col_index=idx)
+    frame["_error"] = error
+    return Table(spec, frame, positions, rows_read=len(frame), missing_required=missing)
+
+
+def cells_col(idx: int) -> str:
+    from .backends.base import column_letter
+
+    return column_letter(idx)
+
+
+def _typed_empty(spec: TabSpec) -> pd.DataFrame:
+    frame = pd.DataFrame({"_row": pd.Series([], dtype="int64")})
+    for col in spec.columns:
+        frame[col.name] = _default_column(col, 0)
+    frame["_error"] = pd.Series([], dtype=bool)
+    return frame
+
+
+def _default_column(col: ColumnSpec, n: int) -> pd.Series:
+    if col.type in ("money", "rate", "int"):
+        default = None
+        if col.default is not None:
+            default = cells.parse_int(col.default).value if col.type == "int" else cells.parse_money(col.default).value
+        return pd.Series([default] * n, dtype="Int64")
+    if col.type in ("date", "datetime"):
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    return pd.Series([col.default] * n, dtype=object)
+
+
+def _raw_columns(body: Grid, positions: dict[str, int], width: int) -> dict[str, pd.Series]:
+    out: dict[str, pd.Series] = {}
+    for name, idx in positions.items():
+        out[name] = pd.Series([r[idx] if idx < len(r) else None for r in body], dtype=object)
+    return out
+
+
+def _is_blank_series(col: pd.Series) -> pd.Series:
+    blank = col.isna()
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "mixed", "mixed-integer"):
+        is_str = col.map(type) == str
+        stripped = col[is_str].str.strip()
+        blank.loc[stripped.index] |= stripped.eq("")
+    return blank
+
+
+def _blank_rows(raw: dict[str, pd.Series], n: int) -> np.ndarray:
+    blank = np.ones(n, dtype=bool)
+    for col in raw.values():
+        blank &= _is_blank_series(col).to_numpy()
+    return blank
+
+
+Parser = Callable[[Any], Parsed[Any]]
+
+
+def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Apply ``parser`` once per distinct value: (values, errors, notes)."""
+    uniques = pd.unique(col.dropna())
+    results = {u: parser(u) for u in uniques}
+    values = col.map(lambda v: None if v is None or v is pd.NA else results[v].value if v in results else None)
+    errors = col.map(lambda v: results[v].error if v in results else None)
+    notes = col.map(lambda v: (results[v].note, results[v].note_severity) if v in results and results[v].note else None)
+    return values, errors, notes
+
+
+def _numeric_money(col: pd.Series) -> pd.Series | None:
+    """Fast exact path: floats whose shortest text has at most two decimals."""
+    if pd.api.types.infer_dtype(col, skipna=True) not in ("floating", "integer", "mixed-integer-float", "empty"):
+        return None
+    x = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore"):
+        cents = np.round(x * 100)
+        exact = np.isnan(x) | ((cents / 100 == x) & (np.abs(cents) < cells.MAX_CENTS))
+    if not exact.all():
+        return None
+    out = pd.array(np.where(np.isnan(x), 0, cents).astype("int64"), dtype="Int64")
+    out[np.isnan(x)] = pd.NA
+    return pd.Series(out, index=col.index)
+
+
+def _datetime_fast(col: pd.Series) -> pd.Series | None:
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind in ("datetime", "datetime64"):
+        if any(getattr(v, "tzinfo", None) is not None for v in col.dropna().head(5)):
+            return None
+        return pd.to_datetime(col, errors="coerce").astype("datetime64[ns]")
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        x = pd.to_numeric(col, errors="coerce")
+        if ((x < 1) | (x >= 2958466)).any():
+            return None
+        ns = (x * 86_400_000).round().astype("Int64")
+        return (pd.Timestamp(cells.EXCEL_EPOCH) + pd.to_timedelta(ns, unit="ms")).astype("datetime64[ns]")
+    return None
+
+
+def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """Typed values, error texts (None = fine) and notes for one column."""
+    none = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    if col.type == "money":
+        fast = _numeric_money(raw)
+        if fast is not None:
+            return fast, none, None
+        values, errors, notes = _per_unique(raw, cells.parse_money)
+        return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
+    if col.type == "rate":
+        values, errors, notes = _per_unique(raw, cells.parse_rate)
+        return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
+    if col.type == "int":
+        values, errors, notes = _per_unique(raw, lambda v: cells.parse_int(v, minimum=1 if col.name in ("Quantity", "Units") else None))
+        default = cells.parse_int(col.default).value if col.default else None
+        values = values.where(values.notna(), default) if default is not None else values
+        return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
+    if col.type in ("date", "datetime"):
+        fast = _datetime_fast(raw)
+        if fast is not None:
+            values = fast.dt.normalize() if col.type == "date" else fast
+            return values, none, None
+        tz, order = settings.tz, settings.date_order
+        values, errors, notes = _per_unique(raw, lambda v: cells.parse_datetime(v, tz=tz, date_order=order))
+        parsed = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+        return (parsed.dt.normalize() if col.type == "date" else parsed), errors, notes
+    if col.type == "enum":
+        words = cells.ORDER_STATUS_WORDS if col.name == "Status" and "Settled" in col.allowed else None
+        values, errors, notes = _per_unique(raw, lambda v: cells.parse_choice(v, col.allowed, words))
+        if col.default is not None:
+            values = values.where(values.notna(), col.default)
+        return values.astype(object), errors, notes
+    # text, handle, code, ids: literal text
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        stripped = raw.str.strip()
+        values = stripped.where(stripped.ne("") & stripped.notna(), None)
+        return values.astype(object), none, None
+    values, errors, notes = _per_unique(raw, cells.parse_text)
+    return values.astype(object), errors, notes
+
+
+def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:
+    """Match keys for handles (no @, case-folded) or codes (case-folded)."""
+    s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    if kind == "handle":
+        s = s.str.lstrip("@").str.strip()
+    return s.str.casefold()
+
+
+def day(value: pd.Timestamp | dt.datetime | None) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()

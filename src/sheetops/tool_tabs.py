@@ -1,0 +1,110 @@
+"""The tabs the tool writes, as ``TabWrite``s: Payouts, Commission Lines, the GMV rollups,
+Issues and Run Log. Pure: frames in, typed tab descriptions out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import schema
+from .backends.base import Column, ColumnKind, TabWrite
+from .issues import IssueLog, issues_frame
+from .ledger import LINE_COLUMNS, Ledger
+from .rollups import Rollups
+
+MONEY_SUMS = ("GMV", "Refunds", "Net GMV", "TikTok commission", "Brand payouts", "Sample cost", "Creator cost",
+              "Previous Net GMV", "Target GMV")
+COUNTS = ("Orders", "Units", "Rank", "Row", "Errors", "Warnings")
+RATIOS = ("Refund rate", "ROI", "Change", "Share", "Progress")
+DATES = ("Period start", "Period end", "Start", "End", "Paid on")
+NUMBERS = ("AOV", "Seconds")
+WIDTHS = {"Problem": 60, "How to fix": 60, "Payout ID": 30, "Value": 24, "Creator": 20, "Name": 20,
+          "Product": 28, "Product ID": 22, "Order ID": 22, "Rows read": 60, "Started": 20, "Finished": 20}
+
+
+def kind_of(name: str) -> ColumnKind:
+    if name in MONEY_SUMS or name in schema.PAYOUT_AMOUNT_COLUMNS or name in ("Total", "Base", "Amount"):
+        return "money"
+    if name == "Rate":
+        return "rate"
+    if name in COUNTS:
+        return "int"
+    if name in RATIOS:
+        return "ratio"
+    if name in NUMBERS:
+        return "number"
+    if name in DATES:
+        return "date"
+    if name in ("Started", "Finished"):
+        return "datetime"
+    if name == "Cell":
+        return "link"
+    return "text"
+
+
+def table_tab(name: str, frame: pd.DataFrame, *, kinds: dict[str, ColumnKind] | None = None, **options) -> TabWrite:
+    """A tool tab from a frame, each column's kind taken from its header."""
+    kinds = kinds or {}
+    columns = [Column(str(c), kinds.get(str(c), kind_of(str(c))), WIDTHS.get(str(c), 14)) for c in frame.columns]
+    frame = frame.copy()
+    frame.columns = [c.name for c in columns]
+    for col in columns:
+        if col.kind in ("money", "int", "rate"):
+            frame[col.name] = pd.array(pd.to_numeric(frame[col.name], errors="coerce").round(), dtype="Int64") \
+                if frame[col.name].dtype == object else frame[col.name].astype("Int64")
+        elif col.kind in ("text",):
+            frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
+            frame[col.name] = frame[col.name].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    return TabWrite(name, columns, frame.reset_index(drop=True), **options)
+
+
+def payouts_tab(ledger: Ledger) -> TabWrite:
+    frame = ledger.payouts
+    kinds: dict[str, ColumnKind] = {"Paid on": "mixed", "Approved by": "mixed", "Reference": "mixed"}
+    return table_tab(
+        schema.PAYOUTS.name, frame, kinds=kinds, editable=schema.PAYOUT_PEOPLE_COLUMNS,
+        dropdowns={"Status": schema.PAYOUT_STATUSES},
+    )
+
+
+def lines_tab(ledger: Ledger) -> TabWrite:
+    return table_tab(schema.COMMISSION_LINES, ledger.lines[LINE_COLUMNS])
+
+
+def rollup_tabs(rollups: Rollups) -> list[TabWrite]:
+    order = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "AOV", "Refund rate", "TikTok commission",
+             "Brand payouts", "Sample cost", "Creator cost", "ROI"]
+
+    def shape(frame: pd.DataFrame, head: list[str], tail: list[str]) -> pd.DataFrame:
+        cols = [c for c in head + order + tail if c in frame.columns]
+        return frame.reindex(columns=cols) if not frame.empty else pd.DataFrame(columns=head + order + tail)
+
+    return [
+        table_tab(schema.GMV_BY_CREATOR, shape(rollups.by_creator, ["Period start", "Creator", "Name", "Tier"],
+                                               ["Previous Net GMV", "Change", "Share", "Rank"])),
+        table_tab(schema.GMV_BY_CAMPAIGN, shape(rollups.by_campaign, ["Campaign", "Name", "Brand", "Start", "End", "Status"],
+                                                ["Target GMV", "Progress"])),
+        table_tab(schema.GMV_BY_PRODUCT, shape(rollups.by_product, ["Period start", "Product ID", "Product"],
+                                               ["Previous Net GMV", "Change", "Share", "Rank"])),
+        table_tab(schema.GMV_BY_PERIOD, shape(rollups.by_period, ["Period start", "Period end", "In progress"], [])),
+    ]
+
+
+def issues_tab(log: IssueLog) -> TabWrite:
+    return table_tab(schema.ISSUES, issues_frame(log))
+
+
+def run_log_tab(previous: list[list[object]] | None, row: dict[str, object]) -> TabWrite:
+    """The Run Log with one row appended (earlier rows kept as they were)."""
+    columns = list(schema.RUN_LOG_COLUMNS)
+    old = []
+    if previous and len(previous) > 1:
+        header = [str(h or "").strip() for h in previous[0]]
+        for r in previous[1:]:
+            if any(v not in (None, "") for v in r):
+                old.append({h: (r[i] if i < len(r) else None) for i, h in enumerate(header) if h in columns})
+    frame = pd.DataFrame(old + [row], columns=columns)
+    kinds: dict[str, ColumnKind] = {c: "mixed" for c in columns}
+    for c in ("Started", "Finished"):
+        frame[c] = frame[c].map(lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return TabWrite(schema.RUN_LOG, [Column(c, kinds[c], WIDTHS.get(c, 12)) for c in columns], frame)

@@ -1,0 +1,21 @@
+"""Shared fixtures: the spec's worked examples as workbooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
+EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
+
+
+def load_example(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def example(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return load_example(request.param)
