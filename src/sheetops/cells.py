@@ -79,7 +79,7 @@ def decimal_to_cents(value: Decimal) -> tuple[int, bool]:
 
 
 _CURRENCY_RE = re.compile(r"^(?:[A-Za-z]{3}|[$€£¥₹]|R\$|Rp)\s*|\s*(?:[A-Za-z]{3}|[$€£¥₹])$")
-_AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_AMOUNT_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 
 def error_cell(raw: object) -> str | None:
@@ -97,10 +97,10 @@ def parse_decimal_text(text: str) -> Decimal | None:
     if s.startswith("-"):
         negative, s = not negative, s[1:].strip()
     s = _CURRENCY_RE.sub("", s).strip()
-    if s.startswith("-"):
-        negative, s = not negative, s[1:].strip()
-    s = s.replace(" ", "")
-    if not s or not _AMOUNT_RE.match(s):
+    if s.startswith("-") and not text.strip().startswith(("-", "(")):
+        negative, s = True, s[1:].strip()
+    s = s.replace(" ", "").removeprefix("+") if not negative else s.replace(" ", "")
+    if not s or s == "." or not _AMOUNT_RE.match(s):
         return None
     try:
         value = Decimal(s.replace(",", ""))

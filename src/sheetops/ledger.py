@@ -79,8 +79,8 @@ def build_payouts(
 
 def _statuses(sums: pd.DataFrame, settings: Settings, on_hold: set[str]) -> pd.Series:
     total = sums["Total"]
-    status = np.where(sums["creator"].isin(on_hold), "On hold",
-                      np.where((total > 0) & (total < settings.minimum_payout_cents), "Below minimum", "Draft"))
+    below = ((total > 0) & (total < settings.minimum_payout_cents)) | sums.get("_below", False)
+    status = np.where(sums["creator"].isin(on_hold), "On hold", np.where(below, "Below minimum", "Draft"))
     return pd.Series(status, index=sums.index)
 
 
@@ -95,6 +95,7 @@ def _carry_forward(sums: pd.DataFrame, settings: Settings, on_hold: set[str]) ->
     base_cols = [c for c in PAYOUT_AMOUNT_COLUMNS if c != "Carried in"]
     own = sums[base_cols].sum(axis=1).to_numpy()
     carried = np.zeros(len(sums), dtype="int64")
+    below = np.zeros(len(sums), dtype=bool)
     creators = sums["creator"].to_numpy()
     ids = sums["Payout ID"].to_numpy()
     pending: list[int] = []
@@ -115,8 +116,9 @@ def _carry_forward(sums: pd.DataFrame, settings: Settings, on_hold: set[str]) ->
             pending = []
         total = own[i] + carried[i]
         if 0 < total < minimum:
-            pending = [i]
+            pending, below[i] = [i], True
     sums["Carried in"] = carried
+    sums["_below"] = below
     return lines
 
 

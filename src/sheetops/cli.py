@@ -1,0 +1,187 @@
+"""The ``sheetops`` command: each subcommand parses its arguments and calls one library
+function. Errors reach the person as one plain sentence on standard error (exit 2), never a
+traceback unless ``--debug``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import __version__
+from .errors import BadArguments, SheetOpsError
+from .refresh import RunResult
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SheetOpsError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"sheetops: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sheetops: stopped; nothing was written.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the person gets a sentence, the developer gets --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"sheetops: could not finish ({type(exc).__name__}: {exc}); nothing was written. "
+              "Run again with --debug for details.", file=sys.stderr)
+        return 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with one sentence, like every other failure
+        self.print_usage(sys.stderr)
+        print(f"sheetops: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sheetops", description="SheetOps: creator commissions, payouts and GMV reports in your spreadsheet.")
+    p.add_argument("--version", action="version", version=f"sheetops {__version__}")
+    p.add_argument("--debug", action="store_true", help="show the full traceback when something fails")
+    sub = p.add_subparsers(title="commands", parser_class=_Parser)
+
+    def cmd(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        sp.set_defaults(func=func)
+        return sp
+
+    init = cmd("init", _init, "write a fresh SheetOps template (Excel file, or a new Google Sheet)")
+    init.add_argument("path", nargs="?", help="where to write the .xlsx")
+    init.add_argument("--demo", action="store_true", help="fill it with realistic demo data")
+    init.add_argument("--orders", type=int, default=2000, help="demo order lines (default 2000)")
+    init.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--google", action="store_true", help="create a new Google Sheet instead of a file")
+    init.add_argument("--title", help="title of the new Google Sheet")
+    init.add_argument("--share", help="email to share the new Google Sheet with")
+
+    run = cmd("run", _run, "refresh a workbook: check every row, compute payouts and reports, write them back")
+    run.add_argument("workbook", help="an .xlsx/.xlsm path, a Google Sheets URL, or gsheet:<ID>")
+    run.add_argument("--as-of", help="run as if today were this date (YYYY-MM-DD)")
+    run.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
+    run.add_argument("--json", action="store_true", help="print one JSON object with the results")
+
+    imp = cmd("import", _import, "import TikTok Shop affiliate order exports into the Orders tab")
+    imp.add_argument("workbook")
+    imp.add_argument("files", nargs="+", help="CSV or XLSX export files")
+    imp.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
+
+    exp = cmd("export-payouts", _export, "write approved, unpaid payouts as PayPal Payouts CSV files")
+    exp.add_argument("workbook")
+    exp.add_argument("-o", "--output", required=True, help="the CSV file to write")
+
+    addin = cmd("excel-addin", _addin, "build the Excel add-in with the SheetOps ribbon tab")
+    addin.add_argument("-o", "--output", default=".", help="folder to write the add-in into (default: here)")
+    return p
+
+
+def _init(args: argparse.Namespace) -> int:
+    if args.google:
+        if not args.title:
+            raise BadArguments("Give the new Google Sheet a name with --title, for example --title 'Lumi creators'.")
+        from .backends.gsheets import create_spreadsheet
+
+        _, url = create_spreadsheet(args.title, share=args.share)
+        print(url)
+        return 0
+    if not args.path:
+        raise BadArguments("Say where to write the template, for example: sheetops init program.xlsx")
+    path = Path(args.path)
+    if path.suffix.lower() != ".xlsx":
+        raise BadArguments(f"{path} should end in .xlsx.")
+    if path.exists() and not args.force:
+        raise BadArguments(f"{path} already exists; choose another name, or add --force to overwrite it.")
+    if args.orders < 0:
+        raise BadArguments("--orders must be 0 or more.")
+    from .templates import write_excel_template
+
+    demo = None
+    if args.demo:
+        import datetime as dt
+
+        from .demo import make_demo
+
+        demo = make_demo(orders=args.orders, seed=args.seed, today=dt.date.today())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_excel_template(path, demo=demo)
+    print(f"Wrote {path}" + (f" with demo data ({args.orders} order lines)." if args.demo else "."))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import refresh
+
+    result = refresh(args.workbook, as_of=args.as_of, dry_run=args.dry_run, trigger="cli")
+    if args.json:
+        print(json.dumps(result.to_json()))
+    else:
+        print(summary(result))
+    return result.exit_code
+
+
+def summary(result: RunResult) -> str:
+    """A few plain lines about a run, for people."""
+    from .backends.base import money_text
+
+    verb = "Checked (dry run, nothing written)" if result.dry_run else "Refreshed"
+    i, p = result.issues, result.payouts
+    lines = [
+        f"{verb} {result.workbook} as of {result.as_of.isoformat()} in {result.seconds:.1f} s.",
+        "Rows read: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()) + ".",
+        f"Issues: {i['error']} errors, {i['warning']} warnings, {i['info']} notes"
+        + (" - see the Issues tab." if sum(i.values()) else "."),
+        f"Payouts: {p['draft']} ready to approve (total {money_text(result.draft_total_cents)}), "
+        f"{p['below_minimum']} below minimum, {p['on_hold']} on hold, {p['locked']} approved or paid.",
+    ]
+    if result.message:
+        lines.append(result.message)
+    if result.dry_run and result.changes:
+        lines.append("Would write: " + ", ".join(f"{k} ({v['rows_after']} rows)" for k, v in result.changes.items()) + ".")
+    return "\n".join(lines)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .backends import open_workbook
+    from .importers import import_files
+    from .progress import progress_bar
+
+    workbook = open_workbook(args.workbook)
+    with progress_bar("Importing") as bar:
+        result = import_files(workbook, [Path(f) for f in args.files], dry_run=args.dry_run, progress=bar)
+    print("\n".join(result.summary_lines()))
+    return 1 if getattr(result, "errors", 0) else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .payout_export import export_payouts
+
+    files = export_payouts(args.workbook, Path(args.output))
+    for line in files:
+        print(line)
+    return 0
+
+
+def _addin(args: argparse.Namespace) -> int:
+    from .excel_addin import build_addin, install_instructions
+
+    path = build_addin(Path(args.output))
+    print(install_instructions(path))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
