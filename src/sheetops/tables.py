@@ -161,18 +161,31 @@ def _default_column(col: ColumnSpec, n: int) -> pd.Series:
 
 
 def _raw_columns(body: Grid, positions: dict[str, int], width: int) -> dict[str, pd.Series]:
-    out: dict[str, pd.Series] = {}
-    for name, idx in positions.items():
-        out[name] = pd.Series([r[idx] if idx < len(r) else None for r in body], dtype=object)
-    return out
+    """One object Series per known column; a rectangular grid is transposed in C."""
+    if not body:
+        return {name: pd.Series([], dtype=object) for name in positions}
+    full = max(width, max(positions.values(), default=0) + 1)
+    if any(len(r) < full for r in body):
+        body = [list(r) + [None] * (full - len(r)) if len(r) < full else r for r in body]
+    columns = list(zip(*body))
+    return {name: pd.Series(columns[idx], dtype=object) for name, idx in positions.items()}
+
+
+def _strings(col: pd.Series) -> pd.Series | None:
+    """The column as a fast string Series when every non-empty value is text, else None."""
+    if pd.api.types.infer_dtype(col, skipna=True) != "string":
+        return None
+    return col.astype("string[pyarrow]")
 
 
 def _is_blank_series(col: pd.Series) -> pd.Series:
     blank = col.isna()
-    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) in ("string", "mixed", "mixed-integer"):
-        is_str = col.map(type) == str
-        stripped = col[is_str].str.strip()
-        blank.loc[stripped.index] |= stripped.eq("")
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind == "string":
+        stripped = col.astype("string[pyarrow]").str.strip()
+        blank |= stripped.eq("").fillna(False).astype(bool)
+    elif kind in ("mixed", "mixed-integer"):
+        blank |= col.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
     return blank
 
 
@@ -188,12 +201,16 @@ Parser = Callable[[Any], Parsed[Any]]
 
 def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Apply ``parser`` once per distinct value: (values, errors, notes)."""
-    uniques = pd.unique(col.dropna())
-    results = {u: parser(u) for u in uniques}
-    values = col.map(lambda v: None if v is None or v is pd.NA else results[v].value if v in results else None)
-    errors = col.map(lambda v: results[v].error if v in results else None)
-    notes = col.map(lambda v: (results[v].note, results[v].note_severity) if v in results and results[v].note else None)
-    return values, errors, notes
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    results = [parser(u) for u in uniques]
+    values = np.array([r.value for r in results] + [None], dtype=object)[codes]
+    errors = np.array([r.error for r in results] + [None], dtype=object)[codes]
+    notes_list: list[object] = [(r.note, r.note_severity) if r.note else None for r in results] + [None]
+    notes = np.empty(len(notes_list), dtype=object)
+    notes[:] = notes_list
+    index = col.index
+    return pd.Series(values, index=index, dtype=object), pd.Series(errors, index=index, dtype=object), \
+        pd.Series(notes[codes], index=index, dtype=object)
 
 
 def _numeric_money(col: pd.Series) -> pd.Series | None:
@@ -259,10 +276,13 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[p
             values = values.where(values.notna(), col.default)
         return values.astype(object), errors, notes
     # text, handle, code, ids: literal text
-    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
-        stripped = raw.str.strip()
-        values = stripped.where(stripped.ne("") & stripped.notna(), None)
-        return values.astype(object), none, None
+    strings = _strings(raw)
+    if strings is not None:
+        stripped = strings.str.strip()
+        values = stripped.astype(object).where(stripped.ne("").fillna(False).astype(bool), None)
+        return values, none, None
+    if pd.api.types.infer_dtype(raw, skipna=True) == "empty":
+        return raw.astype(object), none, None
     values, errors, notes = _per_unique(raw, cells.parse_text)
     return values.astype(object), errors, notes
 
