@@ -28,7 +28,8 @@ T = TypeVar("T")
 Severity = Literal["Error", "Warning", "Info"]
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-MAX_CENTS = 10**13  # 100 billion in any currency: larger is a typo, not a sale
+MAX_CENTS = 10**12  # ten billion in any currency: larger is a typo, not a sale (and keeps
+# base x rate-in-millionths inside 64-bit integers)
 
 
 @dataclass(frozen=True)

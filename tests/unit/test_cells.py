@@ -94,7 +94,7 @@ def test_round_half_away_matches_decimal(numerator: int, denominator: int) -> No
     assert round_half_away(numerator, denominator) == expected
 
 
-@given(st.integers(-10**12, 10**12))
+@given(st.integers(-10**12 + 1, 10**12 - 1))
 def test_money_text_round_trips(cents: int) -> None:
     assert parse_money(money_text(cents)).value == cents
     assert parse_money(float(money_text(cents))).value == cents
