@@ -35,6 +35,11 @@ class ColumnSpec:
     def key(self) -> str:
         return normalize_header(self.name)
 
+    @property
+    def number_format(self) -> str:
+        """The number format a template gives the column's cells (see ``NUMBER_FORMATS``)."""
+        return NUMBER_FORMATS[self.type]
+
 
 @dataclass(frozen=True)
 class TabSpec:
@@ -68,6 +73,22 @@ def normalize_tab(text: object) -> str:
 
 C = ColumnSpec
 
+NUMBER_FORMATS: dict[str, str] = {
+    "money": "#,##0.00",
+    "rate": "0.00%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "int": "0",
+    # Text-like columns are formatted as text ("@") so that typed or pasted IDs such as
+    # 19-digit TikTok Product IDs stay exact and never turn into 1.73E+18 or formulas.
+    "text": "@",
+    "handle": "@",
+    "code": "@",
+    "ids": "@",
+    "enum": "@",
+}
+"""Excel-style number format per column type; templates apply them to every data row."""
+
 CONTENT_TYPES = ("Video", "LIVE", "Showcase", "Other")
 ORDER_STATUSES = ("Pending", "Settled", "Refunded", "Ineligible", "Frozen", "Unpaid")
 RULE_TYPES = ("Percent", "Per video", "Bonus", "Retainer")
@@ -99,7 +120,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
 SETTINGS_TAB = TabSpec(
     "Settings",
     "settings",
-    (C("Setting", "text", True, width=22), C("Value", "text", width=28)),
+    (
+        C("Setting", "text", True, width=22),
+        C("Value", "text", width=28),
+        C("Help", "text", width=70, help="what the setting means; not read by the tool"),
+    ),
     help="How the whole workbook is read: currency, time zone, payout period.",
     unique=("Setting",),
 )
@@ -285,6 +310,46 @@ COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
     "Base", "Rate", "Amount",
 )
+
+GMV_MEASURE_COLUMNS = (
+    "Orders", "Units", "GMV", "Refunds", "Net GMV", "TikTok commission", "Brand payouts",
+    "Sample cost", "Creator cost", "ROI",
+)
+PERIOD_CHANGE_COLUMNS = ("Previous Net GMV", "Change", "Share", "Rank")
+
+TOOL_TAB_COLUMNS: dict[str, tuple[str, ...]] = {
+    COMMISSION_LINES: COMMISSION_LINE_COLUMNS,
+    GMV_BY_CREATOR: ("Creator", "Tier", "Period start", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
+    GMV_BY_CAMPAIGN: ("Campaign", "Name", "Start", "End", *GMV_MEASURE_COLUMNS, "Target GMV", "Progress"),
+    GMV_BY_PRODUCT: ("Product ID", "Product", "Period start", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
+    GMV_BY_PERIOD: ("Period start", "Period end", "In progress", *GMV_MEASURE_COLUMNS, "AOV", "Refund rate"),
+    WEEKLY_REPORT: ("Metric", "This week", "Previous week", "Change"),
+    MONTHLY_REPORT: ("Metric", "This month", "Previous month", "Change"),
+    QBR: ("Metric", "This quarter", "Previous quarter", "Change"),
+    PAYOUT_EXPORT: ("Recipient", "Amount", "Currency", "Customer ID", "Note", "Wallet"),
+    ISSUES: ISSUE_COLUMNS,
+    RUN_LOG: RUN_LOG_COLUMNS,
+}
+"""Header rows a fresh template shows on the tool tabs other than Payouts (which has its
+``TabSpec``) and Ledger (the tool's own). The engine rewrites these tabs on every run;
+what it writes wins, so keep these in step with the code that builds each tab."""
+
+TOOL_TAB_HELP: dict[str, str] = {
+    PAYOUTS.name: "One row per creator and closed period. Set Status to Approved, then Paid.",
+    COMMISSION_LINES: "Every paid item (order line, video, bonus, retainer, adjustment, correction).",
+    GMV_BY_CREATOR: "Sales per creator: the last closed period against the one before.",
+    GMV_BY_CAMPAIGN: "Sales per campaign over its whole run, against its Target GMV.",
+    GMV_BY_PRODUCT: "Sales per product: the last closed period against the one before.",
+    GMV_BY_PERIOD: "Sales per week (or month) from the first order to today.",
+    WEEKLY_REPORT: "A client-ready summary of the last closed week, with a chart.",
+    MONTHLY_REPORT: "A client-ready summary of the last closed month, with a chart.",
+    QBR: "A quarterly business review: the last closed quarter against the one before.",
+    PAYOUT_EXPORT: "Approved, unpaid payouts laid out for a PayPal Payouts upload.",
+    ISSUES: "Every problem found, with a link to the cell and how to fix it.",
+    RUN_LOG: "One row per run: when, what started it, the result.",
+    LEDGER: "Hidden. What locked payouts contained. Never edit it.",
+}
+"""One plain sentence per tool tab, for the ``Start Here`` tab."""
 
 TOOL_TABS: tuple[str, ...] = (
     PAYOUTS.name, COMMISSION_LINES, GMV_BY_CREATOR, GMV_BY_CAMPAIGN, GMV_BY_PRODUCT,

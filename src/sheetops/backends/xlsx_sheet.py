@@ -1,0 +1,189 @@
+"""A tool tab (``TabWrite``) as worksheet XML, generated in chunks for large tabs.
+
+Text is always an inline string (``t="inlineStr"``), never a formula. Numbers are written
+as exact decimal text: money from integer cents (``money_text``), rates from integer
+millionths (``rate_text``), dates as whole serial days. Links are ``<hyperlink
+location=...>`` elements over a text cell showing the label: no formula, so nothing needs
+recalculating, nothing can go stale, and the cell reads back as its label.
+
+A million rows by eleven columns is built chunk by chunk (about 50,000 rows at a time, one
+list comprehension per column) and streamed into the zip, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+
+from .base import Column, Link, TabWrite, column_letter, money_text, rate_text
+from .xlsx_styles import Styles
+from .xlsx_xml import (
+    MAIN_NS,
+    REL_NS,
+    XML_DECL,
+    bool_cell,
+    esc_attr,
+    is_na,
+    kind_of,
+    number_cell,
+    sheet_location,
+    t_element,
+    text_cell,
+    value_text,
+)
+
+CHUNK_ROWS = 50_000
+MAX_ROW = 1_048_576
+_NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
+_EDGE_SPACE = re.compile(r"(?:^|\n)\s|\s(?:\n|$)")
+_KINDS = ("text", "money", "rate", "ratio", "number", "int", "date", "datetime", "link", "bool")
+
+
+@dataclass
+class _ColumnOut:
+    """What a column needs while its cells are generated."""
+
+    letter: str
+    column: Column
+    series: pd.Series
+    styles: dict[str, int]
+    links: list[str] = field(default_factory=list)
+
+
+def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> Callable[[], Iterator[bytes]]:
+    """A function giving the worksheet XML of ``tab`` in chunks. Every style index is
+    settled now, before the styles part is written."""
+    editable = set(tab.editable)
+    header_style = styles.xf("text", bold=True)
+    outs: list[_ColumnOut] = []
+    for i, col in enumerate(tab.columns):
+        unlocked = col.name in editable and tab.protected
+        kinds = _KINDS if col.kind == "mixed" else (col.kind,)
+        outs.append(
+            _ColumnOut(column_letter(i), col, tab.frame[col.name], {k: styles.xf(k, unlocked=unlocked) for k in kinds})
+        )
+    plain_unlocked = styles.xf("text", unlocked=True) if editable and tab.protected else 0
+
+    def chunks() -> Iterator[bytes]:
+        offset = 1 if tab.header else 0
+        last_row = len(tab.frame) + offset
+        yield _head(tab, outs, last_row, plain_unlocked).encode("utf-8")
+        if tab.header:
+            cells = "".join(text_cell(f"{o.letter}1", o.column.name, header_style) for o in outs)
+            yield f'<row r="1">{cells}</row>'.encode("utf-8")
+        for start in range(0, len(tab.frame), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(tab.frame))
+            numbers = [str(r) for r in range(start + offset + 1, stop + offset + 1)]
+            columns = [_cells(o, start, stop, numbers) for o in outs]
+            rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns)]
+            yield "".join(rows).encode("utf-8")
+        yield _tail(tab, outs, offset, drawing_rid).encode("utf-8")
+
+    return chunks
+
+
+def _head(tab: TabWrite, outs: list[_ColumnOut], last_row: int, plain_unlocked: int) -> str:
+    last = f"{outs[-1].letter}{max(last_row, 1)}" if outs else "A1"
+    view = '<sheetView workbookViewId="0">'
+    if tab.header:
+        view += ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
+    view += "</sheetView>"
+    cols = ""
+    for i, o in enumerate(outs, start=1):
+        style = o.styles.get(o.column.kind, 0) if o.column.kind != "mixed" else plain_unlocked
+        width = o.column.width
+        if width is None and not style:
+            continue
+        attrs = f'min="{i}" max="{i}" width="{width if width is not None else 9.140625}"'
+        attrs += ' customWidth="1"' if width is not None else ""
+        attrs += f' style="{style}"' if style else ""
+        cols += f"<col {attrs}/>"
+    return (
+        f'{XML_DECL}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        f'<dimension ref="{"A1:" + last if last != "A1" else "A1"}"/><sheetViews>{view}</sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/>{"<cols>" + cols + "</cols>" if cols else ""}<sheetData>'
+    )
+
+
+def _tail(tab: TabWrite, outs: list[_ColumnOut], offset: int, drawing_rid: str | None) -> str:
+    out = "</sheetData>"
+    if tab.protected:
+        out += ('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" '
+                'autoFilter="0" sort="0"/>')
+    validations = []
+    for o in outs:
+        values = tab.dropdowns.get(o.column.name)
+        if not values:
+            continue
+        listed = ",".join(v.replace('"', '""') for v in values)
+        if len(listed) > 255:  # Excel's limit for a literal list; longer lists are left unchecked
+            continue
+        sqref = f"{o.letter}{offset + 1}:{o.letter}{MAX_ROW}"
+        validations.append(
+            f'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
+            f'sqref="{sqref}"><formula1>{esc_attr(chr(34) + listed + chr(34))}</formula1></dataValidation>'
+        )
+    if validations:
+        out += f'<dataValidations count="{len(validations)}">{"".join(validations)}</dataValidations>'
+    links = [link for o in outs for link in o.links]
+    if links:
+        out += f"<hyperlinks>{''.join(links)}</hyperlinks>"
+    out += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    if drawing_rid:
+        out += f'<drawing r:id="{drawing_rid}"/>'
+    return out + "</worksheet>"
+
+
+def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str]:
+    """The cell XML of rows ``start:stop`` of one column ('' for a blank cell)."""
+    part = o.series.iloc[start:stop]
+    kind = o.column.kind
+    letter = o.letter
+    if kind == "text":
+        return _text_cells(letter, part, numbers, o.styles["text"])
+    if kind in ("money", "rate", "int"):
+        s = f' s="{o.styles[kind]}"' if o.styles[kind] else ""
+        blank = part.isna().tolist()
+        ints = part.fillna(0).astype("int64").tolist() if len(part) else []
+        fmt = money_text if kind == "money" else rate_text if kind == "rate" else str
+        return ["" if b else f'<c r="{letter}{r}"{s}><v>{fmt(v)}</v></c>' for r, v, b in zip(numbers, ints, blank)]
+    return [_one_cell(f"{letter}{r}", v, kind, o) for r, v in zip(numbers, part.tolist())]
+
+
+def _text_cells(letter: str, part: pd.Series, numbers: list[str], style: int) -> list[str]:
+    values = [None if is_na(v) else v if isinstance(v, str) else str(v) for v in part.tolist()]
+    s = f' s="{style}"' if style else ""
+    present = [v for v in values if v]
+    blob = "\n".join(present)
+    if _NEEDS_ESCAPE.search(blob) or _EDGE_SPACE.search(blob):
+        return ["" if not v else f'<c r="{letter}{r}"{s} t="inlineStr"><is>{t_element(v)}</is></c>'
+                for r, v in zip(numbers, values)]
+    return ["" if not v else f'<c r="{letter}{r}"{s} t="inlineStr"><is><t>{v}</t></is></c>'
+            for r, v in zip(numbers, values)]
+
+
+def _one_cell(ref: str, value: Any, kind: str, o: _ColumnOut) -> str:
+    """One cell of a date, datetime, ratio, number, link or mixed column."""
+    if is_na(value):
+        return ""
+    if kind == "mixed":
+        kind = kind_of(value)
+    style = o.styles.get(kind, 0)
+    if kind == "link" or isinstance(value, Link):
+        if not isinstance(value, Link):
+            return text_cell(ref, str(value), o.styles.get("text", 0))
+        o.links.append(
+            f'<hyperlink ref="{ref}" location="{esc_attr(sheet_location(value.tab, value.cell))}" '
+            f'display="{esc_attr(value.text)}"/>'
+        )
+        return text_cell(ref, value.text, style)
+    if kind == "bool":
+        return bool_cell(ref, bool(value), style)
+    if kind == "text":
+        return text_cell(ref, value if isinstance(value, str) else str(value), style)
+    number = value_text(value, kind)
+    return number_cell(ref, number, style) if number is not None else ""

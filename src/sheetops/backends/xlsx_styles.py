@@ -1,0 +1,135 @@
+"""``xl/styles.xml``: find or append the few cell formats the tool's tabs need.
+
+Existing fonts, number formats and cell formats keep their index and meaning: the tool only
+appends (and reuses what it appended on an earlier run, so a second refresh leaves the part
+byte for byte as it was). The file is edited as text; nothing else in it changes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .xlsx_xml import attrs, esc_attr
+
+NUMBER_FORMATS: dict[str, tuple[int, str | None]] = {
+    # kind: (built-in numFmtId, or 0 with a custom code)
+    "text": (0, None),
+    "link": (0, None),
+    "bool": (0, None),
+    "money": (4, None),  # #,##0.00
+    "rate": (10, None),  # 0.00%
+    "number": (2, None),  # 0.00
+    "int": (1, None),  # 0
+    "ratio": (0, "0.0%"),
+    "date": (0, "yyyy-mm-dd"),
+    "datetime": (0, "yyyy-mm-dd hh:mm:ss"),
+}
+LINK_COLOR = "FF0563C1"
+
+
+def _section(name: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"<((?:[\w.-]+:)?){name}\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?{name}>)", re.S
+    )
+
+
+_NUMFMTS, _FONTS, _CELLXFS = _section("numFmts"), _section("fonts"), _section("cellXfs")
+_NUMFMT = re.compile(r"<(?:[\w.-]+:)?numFmt\b[^>]*?/>")
+_FONT = re.compile(r"<(?:[\w.-]+:)?font\b[^>]*?/>|<(?:[\w.-]+:)?font\b[^>]*>.*?</(?:[\w.-]+:)?font>", re.S)
+_XF = re.compile(r"<(?:[\w.-]+:)?xf\b[^>]*?/>|<(?:[\w.-]+:)?xf\b[^>]*>.*?</(?:[\w.-]+:)?xf>", re.S)
+
+
+class Styles:
+    """The cell formats (``s=`` indexes) of one workbook's styles part."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.original = xml
+        self.text = xml.decode("utf-8")
+        m = _FONTS.search(self.text)
+        self.prefix = m.group(1) if m else ""
+        self._cache: dict[tuple[str, bool, bool], int] = {}
+
+    def xf(self, kind: str, *, bold: bool = False, unlocked: bool = False) -> int:
+        """The index of a cell format for ``kind`` (number format, link font, bold header,
+        unlocked for editable columns); 0 when the workbook's default format will do."""
+        key = (kind, bold, unlocked)
+        if key not in self._cache:
+            self._cache[key] = self._make(kind, bold, unlocked)
+        return self._cache[key]
+
+    def _make(self, kind: str, bold: bool, unlocked: bool) -> int:
+        builtin, code = NUMBER_FORMATS.get(kind, (0, None))
+        num_id = self._numfmt(code) if code else builtin
+        font_id = self._font("bold" if bold else "link" if kind == "link" else "")
+        if not (num_id or font_id or unlocked):
+            return 0
+        p = self.prefix
+        extra = ' applyNumberFormat="1"' if num_id else ""
+        extra += ' applyFont="1"' if font_id else ""
+        if unlocked:
+            element = (f'<{p}xf numFmtId="{num_id}" fontId="{font_id}" fillId="0" borderId="0" xfId="0"{extra} '
+                       f'applyProtection="1"><{p}protection locked="0"/></{p}xf>')
+        else:
+            element = f'<{p}xf numFmtId="{num_id}" fontId="{font_id}" fillId="0" borderId="0" xfId="0"{extra}/>'
+        return self._append(_CELLXFS, _XF, "cellXfs", element)
+
+    def _numfmt(self, code: str) -> int:
+        m = _NUMFMTS.search(self.text)
+        ids = []
+        for f in _NUMFMT.finditer(m.group(0) if m else ""):
+            a = attrs(f.group(0))
+            if a.get("formatCode") == code:
+                return int(a["numFmtId"])
+            ids.append(int(a.get("numFmtId", "0")))
+        num_id = max([163, *ids]) + 1
+        element = f'<{self.prefix}numFmt numFmtId="{num_id}" formatCode="{esc_attr(code)}"/>'
+        if not m:
+            fonts = _FONTS.search(self.text)
+            assert fonts is not None
+            block = f'<{self.prefix}numFmts count="1">{element}</{self.prefix}numFmts>'
+            self.text = self.text[: fonts.start()] + block + self.text[fonts.start():]
+            return num_id
+        self._append(_NUMFMTS, _NUMFMT, "numFmts", element)
+        return num_id
+
+    def _font(self, variant: str) -> int:
+        if not variant:
+            return 0
+        fonts = _FONTS.search(self.text)
+        assert fonts is not None, "a styles part always has fonts"
+        first = _FONT.search(fonts.group(3) or "")
+        inner = ""
+        if first and not first.group(0).endswith("/>"):
+            inner = first.group(0).split(">", 1)[1].rsplit("<", 1)[0]
+        p = self.prefix
+        if variant == "bold":
+            inner = re.sub(rf"<{p}b\b[^>]*/>", "", inner)
+            element = f"<{p}font><{p}b/>{inner}</{p}font>"
+        else:
+            inner = re.sub(rf"<{p}(?:u|color)\b[^>]*/>", "", inner)
+            element = f'<{p}font><{p}u/><{p}color rgb="{LINK_COLOR}"/>{inner}</{p}font>'
+        return self._append(_FONTS, _FONT, "fonts", element)
+
+    def _append(self, section: re.Pattern[str], item: re.Pattern[str], name: str, element: str) -> int:
+        """The index of ``element`` in a section, appending it (and fixing count) if new."""
+        m = section.search(self.text)
+        if not m:
+            raise ValueError(f"styles part has no {name}")
+        body = m.group(3) or ""
+        items = [x.group(0) for x in item.finditer(body)]
+        if element in items:
+            return items.index(element)
+        tail = m.group(2)
+        if re.search(r'\bcount="\d*"', tail):
+            tail = re.sub(r'\bcount="\d*"', f'count="{len(items) + 1}"', tail, count=1)
+        else:
+            tail += f' count="{len(items) + 1}"'
+        head = f"<{m.group(1)}{name}{tail}"
+        block = f"{head}>{body}{element}</{m.group(1)}{name}>"
+        self.text = self.text[: m.start()] + block + self.text[m.end():]
+        return len(items)
+
+    def to_bytes(self) -> bytes | None:
+        """The edited part, or None when nothing had to be added."""
+        data = self.text.encode("utf-8")
+        return None if data == self.original else data
