@@ -149,7 +149,7 @@ def make_orders(rng: np.random.Generator, catalog: Catalog, *, n: int, today: dt
     n_products = len(catalog.product_ids)
 
     # Orders first (some have two lines), then lines.
-    n_orders = max(1, int(n / 1.08) + 1)
+    n_orders = max(1, n)  # enough orders for n lines whatever the draw; extra orders are cut off
     lines_per_order = np.where(rng.random(n_orders) < 0.08, 2, 1)
     order_of_line = np.repeat(np.arange(n_orders), lines_per_order)[:n]
     second = np.zeros(n, dtype=bool)

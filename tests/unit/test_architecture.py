@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sheetops"
 IO_LIBRARIES = {"gspread", "openpyxl", "xlwings", "google", "requests", "python_calamine", "functions_framework",
                 "flask", "urllib3", "http", "socket"}
-MAY_DO_IO = {"backends", "importers", "testing", "templates.py", "cli.py", "excel.py", "excel_addin.py",
+MAY_DO_IO = {"backends", "importers", "testing", "templates", "templates.py", "cli.py", "excel.py", "excel_addin.py",
              "payout_export.py", "demo.py", "progress.py", "start_here.py", "__main__.py"}
 
 
