@@ -64,7 +64,8 @@ def test_tool_tabs_are_added_at_the_end_frozen_protected_with_editable_columns_o
     assert payouts._frozen and payouts._split == (1, 0)
     assert payouts.api.ProtectContents and ledger.api.ProtectContents
     assert not ledger.visible and payouts.visible
-    assert payouts._cell("E2").locked is False and payouts._cell("B2").locked is True
+    assert payouts.range("E2").api.Locked is False and payouts.range("B2").api.Locked is True
+    assert payouts.range("E5000").api.Locked is False, "the whole Status column stays open for people"
     assert book.sheets.active is active, "the sheet the person was on stays active"
     assert backend.notes == []
     # a second run rewrites protected tabs (unprotect, write, protect again)

@@ -66,7 +66,6 @@ class _Cell:
     value: Any = None
     formula: str | None = None
     fmt: str = "General"
-    locked: bool = True
     validation: tuple[str, ...] | None = None
 
     @property
@@ -367,6 +366,7 @@ class Sheet:
         self._split = (0, 0)
         self._frozen = False
         self._widths: dict[int, float] = {}
+        self._lock_rules: list[tuple[tuple[int, int, int, int], bool]] = []
         self._charts = Charts(self)
         self.api = _SheetApi(self)
 
@@ -428,6 +428,7 @@ class Sheet:
 
     def clear(self) -> None:
         self.range((1, 1), (1_048_576, 16_384)).clear()
+        self._lock_rules.clear()  # Cells.Clear resets every cell to Locked
 
     def clear_contents(self) -> None:
         self.range((1, 1), (1_048_576, 16_384)).clear_contents()
@@ -456,6 +457,14 @@ class Sheet:
 
     def _cell(self, a1: str) -> _Cell:
         return self._cells.get(_parse_a1(a1), _Cell())
+
+    def _locked(self, row: int, col: int) -> bool:
+        """Excel's Locked flag of a cell: True unless a later Locked=False range covers it."""
+        locked = True
+        for (r1, c1, r2, c2), value in self._lock_rules:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                locked = value
+        return locked
 
 
 class _SheetApi:
@@ -502,7 +511,7 @@ class Range:
         if not self._sheet._protected:
             return
         keys = list(self._coords()) if keys is None else keys
-        if any(self._sheet._cells.get(k, _Cell()).locked for k in keys) or keys == []:
+        if any(self._sheet._locked(*k) for k in keys) or keys == []:
             raise ComError("The cell or chart you're trying to change is on a protected sheet.")
 
     @property
@@ -580,7 +589,7 @@ class Range:
             for j, v in enumerate(row):
                 cell = self._sheet._cells.setdefault((r0 + i, c0 + j), _Cell())
                 cell.value, cell.formula = _stored(v, cell.fmt)
-                if not cell.used and cell.locked and cell.validation is None:
+                if not cell.used and cell.validation is None:
                     del self._sheet._cells[(r0 + i, c0 + j)]
 
     @property
@@ -630,17 +639,13 @@ class _RangeApi:
 
     @property
     def Locked(self) -> bool:  # noqa: N802 - COM name
-        r1, c1, _, _ = self._range._box
-        return self._range._sheet._cells.get((r1, c1), _Cell()).locked
+        return self._range._sheet._locked(self._range._box[0], self._range._box[1])
 
     @Locked.setter
     def Locked(self, value: bool) -> None:  # noqa: N802
-        r1, c1, r2, c2 = self._range._box
         if self._range._sheet._protected:
             raise ComError("Unable to set the Locked property of the Range class")
-        for r in range(r1, min(r2, r1 + 100_000) + 1):
-            for c in range(c1, c2 + 1):
-                self._range._sheet._cells.setdefault((r, c), _Cell()).locked = bool(value)
+        self._range._sheet._lock_rules.append((self._range._box, bool(value)))
 
 
 class DataValidation:
