@@ -59,7 +59,10 @@ def run(
     """Refresh ``book`` (an xlwings Book), show the outcome in Excel and return that message.
 
     ``refresh`` defaults to ``sheetops.refresh``; tests pass a stand-in."""
-    app = book.app
+    try:
+        app = book.app
+    except Exception:  # no Excel to talk to: messages go nowhere, the log still gets them
+        app = None
     backend = None
     mode = "info"
     _set_status(app, "SheetOps is running...")
