@@ -1,0 +1,1 @@
+"""Helpers for testing SheetOps without real spreadsheets: fakes and local servers."""
