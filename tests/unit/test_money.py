@@ -133,7 +133,7 @@ ORDER = st.tuples(st.sampled_from(["glowwithmia", "dadjokesdan", "ghost"]), AMOU
                   st.sampled_from(["P100", "P200"]))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ORDER, max_size=25), st.sampled_from([0, 20, 100]))
 def test_invariants(orders_spec: list, minimum: int) -> None:
     """Totals equal their columns and their lines; rows are all accounted; reruns are identical."""
