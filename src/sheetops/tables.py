@@ -97,8 +97,10 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
     body = grid[1:]
     raw = _raw_columns(body, positions, width)
     row_numbers = np.arange(2, len(body) + 2, dtype="int64")
-    keep = ~_blank_rows(raw, len(body))
+    blank_cells = {k: _is_blank_series(v).to_numpy() for k, v in raw.items()}
+    keep = ~np.logical_and.reduce(list(blank_cells.values())) if blank_cells else np.zeros(len(body), dtype=bool)
     raw = {k: v[keep].reset_index(drop=True) for k, v in raw.items()}
+    blank_cells = {k: v[keep] for k, v in blank_cells.items()}
     frame = pd.DataFrame({"_row": row_numbers[keep]})
     error = np.zeros(len(frame), dtype=bool)
     if missing:
@@ -111,7 +113,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
         frame[col.name] = values
         idx = positions[col.name]
         if col.required:
-            blank = _is_blank_series(raw[col.name]) & errors.isna()
+            blank = pd.Series(blank_cells[col.name], index=errors.index) & errors.isna()
             errors = errors.mask(blank, f"The {col.name} is missing")
         bad = errors.notna().to_numpy()
         if bad.any():
@@ -189,13 +191,6 @@ def _is_blank_series(col: pd.Series) -> pd.Series:
     return blank
 
 
-def _blank_rows(raw: dict[str, pd.Series], n: int) -> np.ndarray:
-    blank = np.ones(n, dtype=bool)
-    for col in raw.values():
-        blank &= _is_blank_series(col).to_numpy()
-    return blank
-
-
 Parser = Callable[[Any], Parsed[Any]]
 
 
@@ -213,45 +208,74 @@ def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, p
         pd.Series(notes[codes], index=index, dtype=object)
 
 
-def _numeric_money(col: pd.Series) -> pd.Series | None:
-    """Fast exact path: floats whose shortest text has at most two decimals."""
-    if pd.api.types.infer_dtype(col, skipna=True) not in ("floating", "integer", "mixed-integer-float", "empty"):
-        return None
-    x = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
-    with np.errstate(invalid="ignore"):
+def _types(col: pd.Series) -> pd.Series:
+    return col.map(type, na_action="ignore")
+
+
+def _money_fast(col: pd.Series, types: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Cents for plain numbers whose shortest text has at most two decimals (exact), and
+    the mask of the values that took this path; the rest need the careful parser."""
+    numeric = types.isin([float, int]).to_numpy()
+    cents_out = np.zeros(len(col), dtype="int64")
+    if not numeric.any():
+        return cents_out, numeric
+    x = col[numeric].astype("float64").to_numpy()
+    with np.errstate(invalid="ignore", over="ignore"):
         cents = np.round(x * 100)
-        exact = np.isnan(x) | ((cents / 100 == x) & (np.abs(cents) < cells.MAX_CENTS))
-    if not exact.all():
-        return None
-    out = pd.array(np.where(np.isnan(x), 0, cents).astype("int64"), dtype="Int64")
-    out[np.isnan(x)] = pd.NA
-    return pd.Series(out, index=col.index)
+        exact = np.isfinite(x) & (cents / 100 == x) & (np.abs(cents) < cells.MAX_CENTS)
+    idx = np.flatnonzero(numeric)
+    cents_out[idx[exact]] = cents[exact].astype("int64")
+    done = np.zeros(len(col), dtype=bool)
+    done[idx[exact]] = True
+    return cents_out, done
 
 
-def _datetime_fast(col: pd.Series) -> pd.Series | None:
-    kind = pd.api.types.infer_dtype(col, skipna=True)
-    if kind in ("datetime", "datetime64"):
-        if any(getattr(v, "tzinfo", None) is not None for v in col.dropna().head(5)):
-            return None
-        return pd.to_datetime(col, errors="coerce").astype("datetime64[ns]")
-    if kind in ("floating", "integer", "mixed-integer-float"):
-        x = pd.to_numeric(col, errors="coerce")
-        if ((x < 1) | (x >= 2958466)).any():
-            return None
-        ns = (x * 86_400_000).round().astype("Int64")
-        return (pd.Timestamp(cells.EXCEL_EPOCH) + pd.to_timedelta(ns, unit="ms")).astype("datetime64[ns]")
-    return None
+def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Datetimes for real date cells and serial numbers, and the mask of values done here."""
+    out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+    done = np.zeros(len(col), dtype=bool)
+    real = types.isin([dt.datetime, dt.date, pd.Timestamp]).to_numpy()
+    if real.any():
+        try:
+            out[real] = pd.to_datetime(col[real].tolist()).astype("datetime64[ns]")
+            done |= real
+        except (TypeError, ValueError):  # zone-aware values: the careful parser converts them
+            pass
+    numeric = types.isin([float, int]).to_numpy()
+    if numeric.any():
+        x = col[numeric].astype("float64")
+        ok = ((x >= 1) & (x < 2958466)).to_numpy()
+        idx = np.flatnonzero(numeric)[ok]
+        ms = (x[ok] * 86_400_000).round().astype("int64")
+        out.iloc[idx] = (pd.Timestamp(cells.EXCEL_EPOCH) + pd.to_timedelta(ms.to_numpy(), unit="ms"))
+        done[idx] = True
+    return out, done
+
+
+def _careful(raw: pd.Series, rest: np.ndarray, parser: Parser) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse only the ``rest`` values with ``parser``; errors and notes for every row."""
+    errors = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    notes = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    values = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    if rest.any():
+        v, e, n = _per_unique(raw[rest], parser)
+        values[rest], errors[rest], notes[rest] = v, e, n
+    return values, errors, notes
 
 
 def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[pd.Series, pd.Series, pd.Series | None]:
     """Typed values, error texts (None = fine) and notes for one column."""
     none = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if col.type == "money":
-        fast = _numeric_money(raw)
-        if fast is not None:
-            return fast, none, None
-        values, errors, notes = _per_unique(raw, cells.parse_money)
-        return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
+        types = _types(raw)
+        cents, done = _money_fast(raw, types)
+        rest = raw.notna().to_numpy() & ~done
+        values, errors, notes = _careful(raw, rest, cells.parse_money)
+        out = pd.array(cents, dtype="Int64")
+        out[~done] = pd.NA
+        if rest.any():
+            out[rest] = pd.array(values[rest].tolist(), dtype="Int64")
+        return pd.Series(out, index=raw.index), errors, notes
     if col.type == "rate":
         values, errors, notes = _per_unique(raw, cells.parse_rate)
         return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
@@ -261,13 +285,13 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[p
         values = values.where(values.notna(), default) if default is not None else values
         return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
     if col.type in ("date", "datetime"):
-        fast = _datetime_fast(raw)
-        if fast is not None:
-            values = fast.dt.normalize() if col.type == "date" else fast
-            return values, none, None
+        types = _types(raw)
+        parsed, done = _datetime_fast(raw, types)
+        rest = raw.notna().to_numpy() & ~done
         tz, order = settings.tz, settings.date_order
-        values, errors, notes = _per_unique(raw, lambda v: cells.parse_datetime(v, tz=tz, date_order=order))
-        parsed = pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+        values, errors, notes = _careful(raw, rest, lambda v: cells.parse_datetime(v, tz=tz, date_order=order))
+        if rest.any():
+            parsed[rest] = pd.to_datetime(values[rest], errors="coerce").astype("datetime64[ns]")
         return (parsed.dt.normalize() if col.type == "date" else parsed), errors, notes
     if col.type == "enum":
         words = cells.ORDER_STATUS_WORDS if col.name == "Status" and "Settled" in col.allowed else None
