@@ -149,9 +149,9 @@ def make_orders(rng: np.random.Generator, catalog: Catalog, *, n: int, today: dt
     n_products = len(catalog.product_ids)
 
     # Orders first (some have two lines), then lines.
-    n_orders = max(1, int(n / 1.08) + 1)
-    lines_per_order = np.where(rng.random(n_orders) < 0.08, 2, 1)
-    order_of_line = np.repeat(np.arange(n_orders), lines_per_order)[:n]
+    lines_per_order = np.where(rng.random(max(n, 1)) < 0.08, 2, 1)
+    order_of_line = np.repeat(np.arange(max(n, 1)), lines_per_order)[:n]
+    n_orders = int(order_of_line[-1]) + 1 if n else 0
     second = np.zeros(n, dtype=bool)
     second[1:] = order_of_line[1:] == order_of_line[:-1]
     ordered = np.sort(rng.integers(start_s, end_s, size=n_orders))[order_of_line]

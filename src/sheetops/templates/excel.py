@@ -133,6 +133,11 @@ def _add_tab(ws: Worksheet, tab: TabLayout) -> None:
         ws.protection.sort = False
     if tab.hidden:
         ws.sheet_state = "hidden"
+    if tab.role == "guide":  # print the guide one page wide
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
 
 
 def _add_dropdowns(ws: Worksheet, tab: TabLayout) -> None:
