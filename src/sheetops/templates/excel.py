@@ -237,6 +237,7 @@ def save_deterministic(
                     out.writestr(entry, data)
                     continue
                 name, (header, rows, count) = splices[info.filename]
+                entry._compresslevel = 1  # type: ignore[attr-defined]  # a big part: speed over size
                 with out.open(entry, "w", force_zip64=True) as sink:
                     splice_rows(data, sink, tab=layout.tab(name), style_ids=_column_styles(wb[name]),
                                 header=header, rows=rows, count=count)
