@@ -118,7 +118,7 @@ class OrderColumns:
             (cat.tiktok_rate_bp[product] / 10_000).astype(object),
             _money(self.tiktok_commission_cents[s]),
             _take(list(CONTENT_TYPES), content_type),
-            np.where(content_id > 0, content_id.astype(str), None).astype(object),
+            _ids(content_id),
             np.full(b - a, "USD", dtype=object),
         ]
         return [c.tolist() for c in columns] if lists else columns
@@ -128,6 +128,13 @@ def _take(values: Sequence[str], index: np.ndarray) -> np.ndarray:
     """Strings by index; ``BLANK`` (-1) gives None."""
     table = np.array([*values, None], dtype=object)
     return table[np.where(index < 0, len(values), index)]
+
+
+def _ids(ids: np.ndarray) -> np.ndarray:
+    """Numeric IDs as text; 0 gives None."""
+    out = ids.astype(str).astype(object)
+    out[ids <= 0] = None
+    return out
 
 
 def _money(cents: np.ndarray) -> np.ndarray:

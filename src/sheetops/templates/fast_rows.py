@@ -104,14 +104,13 @@ def _row_xml(r: int, row: Sequence[Any], cols: list[tuple[str, str]], texts: dic
 
 def _serial(value: dt.date) -> float:
     """Excel serial day, computed exactly as openpyxl's ``to_excel`` does (same floats)."""
-    if type(value) is dt.date:
-        value = dt.datetime(value.year, value.month, value.day)
-    if value.tzinfo is not None:
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    if moment.tzinfo is not None:
         raise TypeError("Excel cells cannot hold time zones; give naive datetimes")
-    delta = value - _EPOCH
-    days = delta.days
+    delta: dt.timedelta = moment - _EPOCH
+    days: int = delta.days
     if 0 < days <= 60:
-        return to_excel(value)
+        return float(to_excel(moment))
     return days + (delta.seconds + delta.microseconds / 10**6) / 86400
 
 
