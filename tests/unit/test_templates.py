@@ -342,3 +342,27 @@ def test_google_custom_sheet_ids_and_errors() -> None:
         google_template_requests(sheet_ids={"Settings": 1})
     with pytest.raises(ValueError, match="both kept and deleted"):
         google_template_requests(delete_sheet_id=template_sheet_ids()["Settings"])
+
+
+def test_google_demo_requests_keep_text_text_and_fit_the_grid() -> None:
+    from sheetops.templates import google_demo_requests
+
+    demo = make_demo(orders=1500, seed=2, today=TODAY)
+    ids = template_sheet_ids()
+    requests = google_demo_requests(demo)
+    json.dumps(requests)
+    appended = _kinds(requests, "appendDimension")
+    assert appended == [{"sheetId": ids["Orders"], "dimension": "ROWS", "length": 501}]
+    updates = {u["start"]["sheetId"]: u for u in _kinds(requests, "updateCells")}
+    assert all(u["start"]["rowIndex"] == 1 and u["fields"] == "userEnteredValue" for u in updates.values())
+    orders = updates[ids["Orders"]]["rows"]
+    assert len(orders) == 1500
+    header = demo.header("Orders")
+    first = orders[0]["values"]
+    assert set(first[header.index("Order ID")]["userEnteredValue"]) == {"stringValue"}
+    assert set(first[header.index("GMV")]["userEnteredValue"]) == {"numberValue"}
+    serial = first[header.index("Order date")]["userEnteredValue"]["numberValue"]
+    assert 46_000 < serial < 47_000 and serial != int(serial)
+    notes = [r["values"][9] for r in updates[ids["Creators"]]["rows"]]
+    assert {"userEnteredValue": {"stringValue": "=VIP: ask Priya before changing her rules"}} in notes
+    assert {} in notes  # blank cells stay blank
