@@ -115,6 +115,14 @@ def test_fixed_list_columns_have_dropdowns(wb: openpyxl.Workbook) -> None:
             assert formula == '"' + ",".join(column.allowed) + '"', (spec.name, column.name)
 
 
+def test_dropdowns_warn_or_stop_on_other_values(wb: openpyxl.Workbook) -> None:
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            assert dv.showErrorMessage and dv.allow_blank and not dv.showDropDown, (ws.title, dv.sqref)
+            expected = "warning" if dv.formula1.startswith("SheetOps_") else "stop"
+            assert dv.errorStyle == expected, (ws.title, dv.sqref)
+
+
 def test_creator_and_campaign_columns_draw_from_defined_names(wb: openpyxl.Workbook) -> None:
     assert wb.defined_names["SheetOps_Creators"].attr_text == "Creators!$A$2:$A$5000"
     assert wb.defined_names["SheetOps_Campaigns"].attr_text == "Campaigns!$A$2:$A$5000"

@@ -147,7 +147,7 @@ def _add_dropdowns(ws: Worksheet, tab: TabLayout) -> None:
         if col.choices:
             ws.add_data_validation(_list_validation(col.choices, span, strict=True))
         elif col.list_name:
-            dv = DataValidation(type="list", formula1=col.list_name, allow_blank=True)
+            dv = DataValidation(type="list", formula1=col.list_name, allow_blank=True, showErrorMessage=True)
             dv.errorStyle = "warning"
             dv.errorTitle = "Not on the list"
             dv.error = f"This is not on the {col.list_name.removeprefix('SheetOps_')} tab yet."
@@ -162,7 +162,7 @@ def _list_validation(choices: Sequence[str], ref: str, *, strict: bool) -> DataV
     formula = '"' + ",".join(choices) + '"'
     if len(formula) > 255:  # Excel's limit for an inline list
         raise ValueError(f"dropdown list too long for Excel: {formula}")
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
     dv.errorStyle = "stop" if strict else "warning"
     dv.errorTitle = "Pick from the list"
     dv.error = "Pick one of: " + ", ".join(choices)
