@@ -103,6 +103,7 @@ def start_here_rows(tabs: Sequence["TabLayout"]) -> tuple[tuple[Row, ...], tuple
     bold.append(len(rows))
     rows.append(("Tab", "Column", "Required", "What goes in it"))
     for tab in tabs:
+        bold.append(len(rows))
         rows.extend(_tab_rows(tab))
     return tuple(rows), tuple(bold)
 
@@ -129,7 +130,7 @@ def _column_help(tab: str, column: schema.ColumnSpec) -> str:
     if column.refers_to:
         parts.append(f"Pick from the {column.refers_to} tab")
     kind = _KIND_WORDS.get(column.type)
-    if kind:
+    if kind and _ALREADY_SAID.get(column.type, "\0") not in column.help.casefold():
         parts.append(kind)
     if column.default:
         parts.append(f"Blank means {column.default}")
@@ -137,6 +138,9 @@ def _column_help(tab: str, column: schema.ColumnSpec) -> str:
         parts.append("You may edit this column")
     return ". ".join(parts) + ("." if parts else "")
 
+
+_ALREADY_SAID: dict[str, str] = {"rate": "percent", "ids": "product ids", "handle": "handle"}
+"""Words in a column's help that make the type's sentence below redundant."""
 
 _KIND_WORDS: dict[str, str] = {
     "money": "An amount, e.g. 1,234.50",
