@@ -118,7 +118,7 @@ class OrderColumns:
             (cat.tiktok_rate_bp[product] / 10_000).astype(object),
             _money(self.tiktok_commission_cents[s]),
             _take(list(CONTENT_TYPES), content_type),
-            np.where(content_id > 0, content_id.astype(str), None).astype(object),
+            _ids(content_id),
             np.full(b - a, "USD", dtype=object),
         ]
         return [c.tolist() for c in columns] if lists else columns
@@ -128,6 +128,13 @@ def _take(values: Sequence[str], index: np.ndarray) -> np.ndarray:
     """Strings by index; ``BLANK`` (-1) gives None."""
     table = np.array([*values, None], dtype=object)
     return table[np.where(index < 0, len(values), index)]
+
+
+def _ids(ids: np.ndarray) -> np.ndarray:
+    """Numeric IDs as text; 0 gives None."""
+    out = ids.astype(str).astype(object)
+    out[ids <= 0] = None
+    return out
 
 
 def _money(cents: np.ndarray) -> np.ndarray:
@@ -149,9 +156,9 @@ def make_orders(rng: np.random.Generator, catalog: Catalog, *, n: int, today: dt
     n_products = len(catalog.product_ids)
 
     # Orders first (some have two lines), then lines.
-    n_orders = max(1, n)  # enough orders for n lines whatever the draw; extra orders are cut off
-    lines_per_order = np.where(rng.random(n_orders) < 0.08, 2, 1)
-    order_of_line = np.repeat(np.arange(n_orders), lines_per_order)[:n]
+    lines_per_order = np.where(rng.random(max(n, 1)) < 0.08, 2, 1)
+    order_of_line = np.repeat(np.arange(max(n, 1)), lines_per_order)[:n]
+    n_orders = int(order_of_line[-1]) + 1 if n else 0
     second = np.zeros(n, dtype=bool)
     second[1:] = order_of_line[1:] == order_of_line[:-1]
     ordered = np.sort(rng.integers(start_s, end_s, size=n_orders))[order_of_line]

@@ -12,7 +12,7 @@ Regenerate the committed template with ``python -m sheetops.templates sheets_tem
 from __future__ import annotations
 
 from .excel import FAST_ORDERS_THRESHOLD, build_workbook, write_excel_template
-from .google import google_template_requests, template_sheet_ids
+from .google import google_demo_requests, google_template_requests, template_sheet_ids
 from .layout import (
     DEFINED_NAMES,
     ColumnLayout,
@@ -31,6 +31,7 @@ __all__ = [
     "TabLayout",
     "TemplateLayout",
     "build_workbook",
+    "google_demo_requests",
     "google_template_requests",
     "template_layout",
     "template_sheet_ids",

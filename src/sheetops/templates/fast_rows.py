@@ -51,8 +51,9 @@ def splice_rows(
     styles = [f' s="{style_ids[p]}"' if style_ids.get(p) else "" for p in positions]
     cols = list(zip(letters, styles))
     buffer: list[str] = []
+    texts: dict[str, str] = {}
     for r, row in enumerate(rows, start=2):
-        buffer.append(_row_xml(r, row, cols))
+        buffer.append(_row_xml(r, row, cols, texts))
         if len(buffer) >= _CHUNK_ROWS:
             sink.write("".join(buffer).encode("utf-8"))
             buffer.clear()
@@ -61,7 +62,12 @@ def splice_rows(
     sink.write(sheet_xml[close:])
 
 
-def _row_xml(r: int, row: Sequence[Any], cols: list[tuple[str, str]]) -> str:
+_EPOCH = dt.datetime(1899, 12, 30)
+_NEEDS_CARE = re.compile(r"[<>&\x00-\x1f\ud800-\udfff\ufffe\uffff]|^\s|\s$")
+_TEXT_CACHE_LIMIT = 200_000
+
+
+def _row_xml(r: int, row: Sequence[Any], cols: list[tuple[str, str]], texts: dict[str, str]) -> str:
     rs = str(r)
     parts = [f'<row r="{rs}">']
     for value, (letter, style) in zip(row, cols):
@@ -71,11 +77,19 @@ def _row_xml(r: int, row: Sequence[Any], cols: list[tuple[str, str]]) -> str:
         if cls is str:
             if value == "":
                 continue
-            parts.append(f'<c r="{letter}{rs}"{style} t="inlineStr"><is>{_text_xml(value)}</is></c>')
+            body = texts.get(value)
+            if body is None:
+                body = _text_xml(value)
+                if len(texts) > _TEXT_CACHE_LIMIT:
+                    texts.clear()
+                texts[value] = body
+            parts.append(f'<c r="{letter}{rs}"{style} t="inlineStr"><is>{body}</is></c>')
         elif cls is float or cls is int:
             if cls is float and not math.isfinite(value):
                 continue
             parts.append(f'<c r="{letter}{rs}"{style} t="n"><v>{value!r}</v></c>')
+        elif cls is dt.datetime or cls is dt.date:
+            parts.append(f'<c r="{letter}{rs}"{style} t="n"><v>{_serial(value)!r}</v></c>')
         elif isinstance(value, (dt.datetime, dt.date)):
             parts.append(f'<c r="{letter}{rs}"{style} t="n"><v>{to_excel(value)!r}</v></c>')
         elif isinstance(value, bool):
@@ -88,6 +102,18 @@ def _row_xml(r: int, row: Sequence[Any], cols: list[tuple[str, str]]) -> str:
     return "".join(parts)
 
 
+def _serial(value: dt.date) -> float:
+    """Excel serial day, computed exactly as openpyxl's ``to_excel`` does (same floats)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    if moment.tzinfo is not None:
+        raise TypeError("Excel cells cannot hold time zones; give naive datetimes")
+    delta: dt.timedelta = moment - _EPOCH
+    days: int = delta.days
+    if 0 < days <= 60:
+        return float(to_excel(moment))
+    return days + (delta.seconds + delta.microseconds / 10**6) / 86400
+
+
 def _number_xml(ref: str, style: str, value: int | float) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return ""
@@ -96,6 +122,8 @@ def _number_xml(ref: str, style: str, value: int | float) -> str:
 
 
 def _text_xml(text: str) -> str:
+    if not _NEEDS_CARE.search(text):
+        return f"<t>{text}</t>"
     if ILLEGAL_CHARACTERS_RE.search(text):
         raise ValueError(f"text holds characters a spreadsheet cannot store: {text!r}")
     body = escape(text)

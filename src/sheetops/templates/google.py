@@ -12,12 +12,18 @@ point at it; pass ``delete_sheet_id`` to drop the default ``Sheet1`` of a new sp
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .excel import HEADER_FILLS, TAB_COLORS
 from .layout import LIST_ROWS, ColumnLayout, TabLayout, TemplateLayout, quote_tab, template_layout
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..demo import DemoData
+
 Request = dict[str, Any]
+GOOGLE_EPOCH = dt.datetime(1899, 12, 30)
 
 SHEET_ID_BASE = 100
 DEFAULT_ROWS = 1000
@@ -104,8 +110,12 @@ def _rgb(hex_color: str) -> dict[str, float]:
     return {"red": round(r, 4), "green": round(g, 4), "blue": round(b, 4)}
 
 
+def _grid_rows(tab: TabLayout) -> int:
+    return LIST_ROWS if tab.name in ("Creators", "Campaigns") else DEFAULT_ROWS
+
+
 def _add_sheet(tab: TabLayout, sheet_id: int, index: int) -> Request:
-    rows = LIST_ROWS if tab.name in ("Creators", "Campaigns") else DEFAULT_ROWS
+    rows = _grid_rows(tab)
     grid: dict[str, int] = {"rowCount": rows, "columnCount": max(DEFAULT_COLUMNS, len(tab.columns))}
     if tab.frozen_rows:
         grid["frozenRowCount"] = tab.frozen_rows
@@ -256,4 +266,68 @@ def _protect(tab: TabLayout, sheet_id: int, warning_only: bool) -> Request:
     return {"addProtectedRange": {"protectedRange": protected}}
 
 
-__all__ = ["google_template_requests", "template_sheet_ids", "pixels", "quote_tab"]
+def google_demo_requests(
+    demo: "DemoData",
+    *,
+    sheet_ids: Mapping[str, int] | None = None,
+    layout: TemplateLayout | None = None,
+) -> list[Request]:
+    """Requests that fill a template built by ``google_template_requests`` with ``demo``.
+
+    Text is sent as ``stringValue`` (so ``=VIP`` stays text), numbers as ``numberValue``,
+    dates and times as serial numbers that the template's column formats show as dates.
+    Rows are appended to a tab first when the demo needs more than the template's grid.
+    Meant for small demos: a Google Sheet holds at most 10 million cells.
+    """
+    layout = layout or template_layout()
+    ids = dict(sheet_ids or template_sheet_ids(layout))
+    requests: list[Request] = []
+    for name in demo.tab_names:
+        tab = layout.tab(name)
+        positions = [tab.column_index(h) for h in demo.header(name)]
+        count = demo.row_count(name)
+        extra = count + 1 - _grid_rows(tab)
+        if extra > 0:
+            requests.append({"appendDimension": {"sheetId": ids[name], "dimension": "ROWS", "length": extra}})
+        width = max(positions) + 1
+        rows = []
+        for values in demo.iter_rows(name):
+            cells: list[dict[str, Any]] = [{} for _ in range(width)]
+            for pos, value in zip(positions, values):
+                cells[pos] = _google_value(value)
+            rows.append({"values": cells})
+        if rows:
+            requests.append(
+                {
+                    "updateCells": {
+                        "rows": rows,
+                        "fields": "userEnteredValue",
+                        "start": {"sheetId": ids[name], "rowIndex": 1, "columnIndex": 0},
+                    }
+                }
+            )
+    return requests
+
+
+def _google_value(value: Any) -> dict[str, Any]:
+    """One raw demo value as a Google ``CellData`` (``{}`` for a blank cell)."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        return {"userEnteredValue": {"stringValue": value}}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, dt.datetime):
+        delta = value.replace(tzinfo=None) - GOOGLE_EPOCH
+        return {"userEnteredValue": {"numberValue": delta.days + delta.seconds / 86400}}
+    if isinstance(value, dt.date):
+        return {"userEnteredValue": {"numberValue": (value - GOOGLE_EPOCH.date()).days}}
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return {}
+        return {"userEnteredValue": {"numberValue": value}}
+    raise TypeError(f"cannot send {value!r} to Google Sheets")
+
+
+__all__ = [
+    "google_demo_requests","google_template_requests", "template_sheet_ids", "pixels", "quote_tab"]

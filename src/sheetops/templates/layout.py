@@ -193,6 +193,10 @@ def _tool_tab(name: str) -> TabLayout:
     )
 
 
+def _column_position(spec: schema.TabSpec, name: str) -> int:
+    return spec.columns.index(spec.column(name))
+
+
 def template_tool_tabs(payout_period: str = "Weekly") -> tuple[str, ...]:
     """The tool tabs of a fresh template: every tool tab but the other period's report."""
     skip = schema.MONTHLY_REPORT if payout_period == "Weekly" else schema.WEEKLY_REPORT
@@ -225,7 +229,7 @@ def template_layout(*, payout_period: str = "Weekly") -> TemplateLayout:
         bold_rows=bold,
     )
     named = tuple(
-        NamedList(name=list_name, tab=tab, col=schema.ALL_TABS[tab].columns.index(schema.ALL_TABS[tab].column(_LIST_KEYS[tab])))
+        NamedList(name=list_name, tab=tab, col=_column_position(schema.ALL_TABS[tab], _LIST_KEYS[tab]))
         for tab, list_name in DEFINED_NAMES.items()
     )
     return TemplateLayout(tabs=(guide, *body), named_lists=named)

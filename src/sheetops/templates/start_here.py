@@ -24,8 +24,8 @@ GUIDE: tuple[tuple[str, tuple[str, ...]], ...] = (
         "What SheetOps is",
         (
             "SheetOps turns this workbook into the app for your TikTok Shop creator program.",
-            "You keep creators, campaigns, rules and orders here; SheetOps works out every "
-            "commission and payout to the cent and writes the results into the grey tabs.",
+            "You keep creators, campaigns, rules and orders here. SheetOps works out every",
+            "commission and payout to the cent, and writes the results into the grey tabs.",
         ),
     ),
     (
@@ -66,8 +66,8 @@ GUIDE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "When something is wrong",
         (
-            "Every problem is listed in the Issues tab: what is wrong, how to fix it, and a link "
-            "that jumps to the cell.",
+            "Every problem is listed in the Issues tab: what is wrong and how to fix it,",
+            "with a link that jumps straight to the cell.",
             "A row with an Error is left out of payouts until you fix it; Warnings are worth a look.",
             "Run Log shows one row per run: when it ran and how it went.",
         ),
@@ -75,10 +75,9 @@ GUIDE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Never edit",
         (
-            "The grey tabs are written by SheetOps and are protected: Payouts (except Status, "
-            "Approved by, Paid on, Reference),",
-            "Commission Lines, the GMV by ... tabs, the reports, Payout Export, Issues, Run Log, "
-            "and the hidden Ledger.",
+            "The grey tabs are written by SheetOps and are protected. In Payouts you may change",
+            "only Status, Approved by, Paid on and Reference. Never edit Commission Lines,",
+            "the GMV by ... tabs, the reports, Payout Export, Issues, Run Log or the hidden Ledger.",
             "Anything typed there is replaced on the next run.",
         ),
     ),
@@ -104,6 +103,7 @@ def start_here_rows(tabs: Sequence["TabLayout"]) -> tuple[tuple[Row, ...], tuple
     bold.append(len(rows))
     rows.append(("Tab", "Column", "Required", "What goes in it"))
     for tab in tabs:
+        bold.append(len(rows))
         rows.extend(_tab_rows(tab))
     return tuple(rows), tuple(bold)
 
@@ -130,7 +130,7 @@ def _column_help(tab: str, column: schema.ColumnSpec) -> str:
     if column.refers_to:
         parts.append(f"Pick from the {column.refers_to} tab")
     kind = _KIND_WORDS.get(column.type)
-    if kind:
+    if kind and _ALREADY_SAID.get(column.type, "\0") not in column.help.casefold():
         parts.append(kind)
     if column.default:
         parts.append(f"Blank means {column.default}")
@@ -138,6 +138,9 @@ def _column_help(tab: str, column: schema.ColumnSpec) -> str:
         parts.append("You may edit this column")
     return ". ".join(parts) + ("." if parts else "")
 
+
+_ALREADY_SAID: dict[str, str] = {"rate": "percent", "ids": "product ids", "handle": "handle"}
+"""Words in a column's help that make the type's sentence below redundant."""
 
 _KIND_WORDS: dict[str, str] = {
     "money": "An amount, e.g. 1,234.50",
