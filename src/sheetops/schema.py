@@ -312,17 +312,18 @@ COMMISSION_LINE_COLUMNS = (
 )
 
 GMV_MEASURE_COLUMNS = (
-    "Orders", "Units", "GMV", "Refunds", "Net GMV", "TikTok commission", "Brand payouts",
-    "Sample cost", "Creator cost", "ROI",
+    "GMV", "Refunds", "Net GMV", "Orders", "Units", "AOV", "Refund rate", "TikTok commission",
+    "Brand payouts", "Sample cost", "Creator cost", "ROI",
 )
 PERIOD_CHANGE_COLUMNS = ("Previous Net GMV", "Change", "Share", "Rank")
 
 TOOL_TAB_COLUMNS: dict[str, tuple[str, ...]] = {
     COMMISSION_LINES: COMMISSION_LINE_COLUMNS,
-    GMV_BY_CREATOR: ("Creator", "Tier", "Period start", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
-    GMV_BY_CAMPAIGN: ("Campaign", "Name", "Start", "End", *GMV_MEASURE_COLUMNS, "Target GMV", "Progress"),
-    GMV_BY_PRODUCT: ("Product ID", "Product", "Period start", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
-    GMV_BY_PERIOD: ("Period start", "Period end", "In progress", *GMV_MEASURE_COLUMNS, "AOV", "Refund rate"),
+    GMV_BY_CREATOR: ("Period start", "Creator", "Name", "Tier", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
+    GMV_BY_CAMPAIGN: ("Campaign", "Name", "Brand", "Start", "End", "Status", *GMV_MEASURE_COLUMNS, "Target GMV",
+                      "Progress"),
+    GMV_BY_PRODUCT: ("Period start", "Product ID", "Product", *GMV_MEASURE_COLUMNS, *PERIOD_CHANGE_COLUMNS),
+    GMV_BY_PERIOD: ("Period start", "Period end", "In progress", *GMV_MEASURE_COLUMNS),
     WEEKLY_REPORT: ("Metric", "This week", "Previous week", "Change"),
     MONTHLY_REPORT: ("Metric", "This month", "Previous month", "Change"),
     QBR: ("Metric", "This quarter", "Previous quarter", "Change"),

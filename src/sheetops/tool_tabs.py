@@ -71,22 +71,11 @@ def lines_tab(ledger: Ledger) -> TabWrite:
 
 
 def rollup_tabs(rollups: Rollups) -> list[TabWrite]:
-    order = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "AOV", "Refund rate", "TikTok commission",
-             "Brand payouts", "Sample cost", "Creator cost", "ROI"]
-
-    def shape(frame: pd.DataFrame, head: list[str], tail: list[str]) -> pd.DataFrame:
-        cols = [c for c in head + order + tail if c in frame.columns]
-        return frame.reindex(columns=cols) if not frame.empty else pd.DataFrame(columns=head + order + tail)
-
-    return [
-        table_tab(schema.GMV_BY_CREATOR, shape(rollups.by_creator, ["Period start", "Creator", "Name", "Tier"],
-                                               ["Previous Net GMV", "Change", "Share", "Rank"])),
-        table_tab(schema.GMV_BY_CAMPAIGN, shape(rollups.by_campaign, ["Campaign", "Name", "Brand", "Start", "End", "Status"],
-                                                ["Target GMV", "Progress"])),
-        table_tab(schema.GMV_BY_PRODUCT, shape(rollups.by_product, ["Period start", "Product ID", "Product"],
-                                               ["Previous Net GMV", "Change", "Share", "Rank"])),
-        table_tab(schema.GMV_BY_PERIOD, shape(rollups.by_period, ["Period start", "Period end", "In progress"], [])),
-    ]
+    """The four GMV tabs, with the columns schema.TOOL_TAB_COLUMNS declares."""
+    frames = {schema.GMV_BY_CREATOR: rollups.by_creator, schema.GMV_BY_CAMPAIGN: rollups.by_campaign,
+              schema.GMV_BY_PRODUCT: rollups.by_product, schema.GMV_BY_PERIOD: rollups.by_period}
+    return [table_tab(name, frame.reindex(columns=list(schema.TOOL_TAB_COLUMNS[name])))
+            for name, frame in frames.items()]
 
 
 def issues_tab(log: IssueLog) -> TabWrite:
