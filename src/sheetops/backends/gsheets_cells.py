@@ -108,8 +108,10 @@ def frame_cell(value: Any, kind: str, gids: GidMap) -> dict[str, Any]:
 
 
 def edit_cell(value: Any, gids: GidMap) -> dict[str, Any]:
-    """A value of a ``TabEdit`` (a ``mixed`` value) with its format, if it has one."""
-    return cell_data(mixed_cell(value), gids, kind=mixed_kind(value))
+    """A value of a ``TabEdit`` (a ``mixed`` value). Only money, rates, ratios and dates
+    bring a format; plain numbers keep whatever format people gave the cell."""
+    kind = mixed_kind(value)
+    return cell_data(mixed_cell(value), gids, kind=None if kind in ("int", "number") else kind)
 
 
 def raw_value(value: OutCell | bool) -> Any:
