@@ -22,7 +22,7 @@ def expand_mask(fields: str) -> list[str]:
     out: list[str] = []
     depth, start, prefix_stack = 0, 0, [""]
     token = ""
-    for ch in fields + ",":
+    for ch in fields.replace("/", ".") + ",":
         if ch == "(":
             prefix_stack.append(prefix_stack[-1] + token.strip() + ".")
             token, depth = "", depth + 1

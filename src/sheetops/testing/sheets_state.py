@@ -63,7 +63,7 @@ def merge_masked(target: dict[str, Any], patch: dict[str, Any], fields: str) -> 
     """``target`` updated with ``patch`` at the paths of a field mask (``*`` = all of it);
     a path missing from ``patch`` is cleared, as Google does."""
     out = copy.deepcopy(target)
-    paths = [p.strip() for p in fields.split(",") if p.strip()]
+    paths = [p.strip().replace("/", ".") for p in fields.split(",") if p.strip()]
     if not paths or "*" in paths:
         return copy.deepcopy(patch)
     for path in paths:
