@@ -127,8 +127,9 @@ class GoogleSheetsWorkbook:
             if name not in gids:
                 gids[name] = _new_id(taken)
         stale = [{"deleteSheet": {"sheetId": s.sheet_id}} for s in sheets if s.title.startswith(STAGING_PREFIX)]
-        sizes = {t.name: len(encode(self._tab(t, gids, by_title))) for t in plan.tabs}
+        parts = {t.name: _encoded(self._tab(t, gids, by_title)) for t in plan.tabs}
         edits = self._edits(plan.edits, gids, by_title)
+        sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
         total = sum(sizes.values()) + len(encode(edits)) + len(encode(stale)) + 32
         staged: list[TabWrite] = []
         for tab in sorted(plan.tabs, key=lambda t: -sizes[t.name]):
@@ -137,8 +138,8 @@ class GoogleSheetsWorkbook:
             staged.append(tab)
             total -= sizes[tab.name]
         if not staged:
-            requests = stale + [r for t in plan.tabs for r in self._tab(t, gids, by_title)] + edits
-            self.api.batch_update(self.spreadsheet_id, encode({"requests": requests}))
+            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits)
+            self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
             return
         self._apply_staged(plan, staged, gids, by_title, stale, taken)
 
@@ -178,8 +179,8 @@ class GoogleSheetsWorkbook:
             final += swap_requests(tab, staging_ids[tab.name], old.sheet_id if old else None, old.index if old else None)
         final += [r for t in plan.tabs if t.name not in staged_names for r in self._tab(t, gids, by_title)]
         final += self._edits(plan.edits, gids, by_title)
-        self.api.batch_update(self.spreadsheet_id, encode({"requests": prepare}))
         try:
+            self.api.batch_update(self.spreadsheet_id, encode({"requests": prepare}))
             for body in value_bodies:
                 self.api.values_batch_update(self.spreadsheet_id, encode(body))
             for body in cell_bodies:
@@ -215,6 +216,11 @@ class GoogleSheetsWorkbook:
             yield
         finally:
             held.release()
+
+
+def _encoded(requests: list[Request]) -> list[bytes]:
+    """Each request as compact JSON bytes (encoded once: sized, then sent)."""
+    return [encode(r) for r in requests]
 
 
 def _new_id(taken: set[int]) -> int:

@@ -158,6 +158,7 @@ class SheetsApi:
         """Send with retries; the parsed JSON answer, or an exception with a plain sentence."""
         waited = 0.0
         attempt = 0
+        maybe_applied = False  # a write whose answer was lost may have been applied
         while True:
             attempt += 1
             reply: Reply | None
@@ -165,11 +166,12 @@ class SheetsApi:
                 reply = self.transport(method, url, params=params, body=body)
             except OSError as err:  # requests' exceptions are OSErrors too
                 reply, failure = None, f"the connection failed ({type(err).__name__})"
+                maybe_applied = maybe_applied or method != "GET"
             if reply is not None:
                 if 200 <= reply.status < 300:
                     return reply.data if reply.data is not None else {}
                 if reply.status not in RETRY_STATUSES:
-                    raise self.error(reply, spreadsheet_id)
+                    raise self.error(reply, spreadsheet_id, maybe_applied=maybe_applied)
                 failure = f"Google answered {reply.status}"
             pause = self.retry.delay(attempt)
             if attempt >= self.retry.attempts or waited + pause > self.retry.max_wait:
@@ -180,7 +182,7 @@ class SheetsApi:
             self.retry.sleep(pause)
             waited += pause
 
-    def error(self, reply: Reply, spreadsheet_id: str) -> SheetOpsError:
+    def error(self, reply: Reply, spreadsheet_id: str, *, maybe_applied: bool = False) -> SheetOpsError:
         """The exception for a final, non-retryable answer."""
         who = self.account or "the Google account SheetOps runs as"
         detail = _message(reply)
@@ -198,6 +200,13 @@ class SheetsApi:
             return WorkbookNotFound(
                 f"Google Sheets has no spreadsheet {spreadsheet_id} that SheetOps can open; check "
                 f"the ID or URL, and share the sheet with {who} as Editor."
+            )
+        if maybe_applied:
+            return RequestRejected(
+                f"The connection to Google dropped while writing spreadsheet {spreadsheet_id}, and "
+                f"the retry was refused ({detail}); the first attempt may have been saved, so run "
+                "the refresh again to make sure.",
+                detail=detail,
             )
         return RequestRejected(
             f"Google rejected a change to spreadsheet {spreadsheet_id} ({detail}); it was left "
