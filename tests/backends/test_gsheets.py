@@ -379,3 +379,24 @@ def test_stale_staging_tabs_are_cleaned_up_next_run() -> None:
     small.apply(_plan(300))
     titles = [s["properties"]["title"] for s in _book(wb.spreadsheet_id)["sheets"]]
     assert not any(t.startswith(STAGING_PREFIX) for t in titles) and "Commission Lines" in titles
+
+
+def test_tab_measured_too_big_is_staged() -> None:
+    """A tab whose cells look small but whose requests are not (links) is measured and staged."""
+    wb = factory.make(None, BASE)  # type: ignore[arg-type]
+    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=25_000)
+    sent = _recorder(small)
+    small.apply(_plan(100))
+    assert any("/values:batchUpdate" in p for _, p, _ in sent)
+    rows = factory.reopen(wb).read(["Commission Lines", "Weekly Report"])
+    assert len(rows["Commission Lines"]) == 101 and rows["Commission Lines"][100][5] == 'Order "O2"'
+    assert len(rows["Weekly Report"]) == 4
+
+
+@pytest.mark.slow
+def test_hundred_thousand_rows_take_a_bounded_number_of_requests() -> None:
+    wb = factory.make(None, BASE)  # type: ignore[arg-type]
+    sent = _recorder(wb)
+    wb.apply(WritePlan(tabs=[_lines(100_000)]))
+    assert len(sent) <= 25 and all(size <= 2_000_000 for _, _, size in sent)
+    assert len(factory.reopen(wb).read(["Commission Lines"])["Commission Lines"]) == 100_001

@@ -127,9 +127,12 @@ class GoogleSheetsWorkbook:
             if name not in gids:
                 gids[name] = _new_id(taken)
         stale = [{"deleteSheet": {"sheetId": s.sheet_id}} for s in sheets if s.title.startswith(STAGING_PREFIX)]
-        parts = {t.name: _encoded(self._tab(t, gids, by_title)) for t in plan.tabs}
+        # Tabs that cannot fit (about 30+ bytes a cell) are staged without building them.
+        huge = {t.name for t in plan.tabs if (len(t.frame) + 1) * len(t.columns) * 30 > self.max_request_bytes}
+        parts = {t.name: _encoded(self._tab(t, gids, by_title)) for t in plan.tabs if t.name not in huge}
         edits = self._edits(plan.edits, gids, by_title)
         sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
+        sizes.update({name: self.max_request_bytes * 10 for name in huge})
         total = sum(sizes.values()) + len(encode(edits)) + len(encode(stale)) + 32
         staged: list[TabWrite] = []
         for tab in sorted(plan.tabs, key=lambda t: -sizes[t.name]):
