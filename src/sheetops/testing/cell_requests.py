@@ -238,10 +238,10 @@ def auto_resize_dimensions(book: Spreadsheet, req: dict[str, Any]) -> dict[str, 
     if dim == "COLUMNS":
         for c in range(start, end):
             longest = max((len(_shown(r[c])) for r in sheet.rows if c < len(r)), default=0)
-            sheet.col_meta.setdefault(c, {})["pixelSize"] = max(21, 7 * longest + 10)
+            sheet.col_meta[c] = {**sheet.col_meta.get(c, {}), "pixelSize": max(21, 7 * longest + 10)}
     else:
         for r in range(start, end):
-            sheet.row_meta.setdefault(r, {})["pixelSize"] = 21
+            sheet.row_meta[r] = {**sheet.row_meta.get(r, {}), "pixelSize": 21}
     return {}
 
 

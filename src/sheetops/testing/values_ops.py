@@ -13,7 +13,8 @@ from sheetops.testing.a1 import format_a1
 from sheetops.testing.formulas import evaluate
 from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad,
                                             grid_error)
-from sheetops.testing.sheets_values import DATE_TYPES, Formula, format_value, parse_user_entered
+from sheetops.testing.sheets_values import (DATE_TYPES, Formula, format_value, parse_user_entered,
+                                             plain_number_text)
 
 RENDERS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 INPUTS = ("RAW", "USER_ENTERED")
@@ -55,6 +56,19 @@ def render_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, render:
     return v
 
 
+def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any) -> Any:
+    """FORMATTED_VALUE of one cell, with the common cases first."""
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
+        return ""
+    if t is int or t is float:
+        fmt = sheet.number_format_at(r, c)
+        return plain_number_text(v) if fmt is None else format_value(v, fmt)
+    return render_cell(book, sheet, r, c, v, "FORMATTED_VALUE", "SERIAL_NUMBER")
+
+
 def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int], render: str,
                 dt_render: str) -> list[list[Any]]:
     """The values of a closed box, trimmed of trailing empty cells and rows."""
@@ -68,6 +82,8 @@ def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int],
         cells = _trim(sheet.rows[r][c0:c1])
         if fast:
             out.append([("" if v is None else v) for v in cells])
+        elif render == "FORMATTED_VALUE":
+            out.append([_formatted(book, sheet, r, c0 + i, v) for i, v in enumerate(cells)])
         else:
             out.append([render_cell(book, sheet, r, c0 + i, v, render, dt_render) for i, v in enumerate(cells)])
     while out and not out[-1]:
@@ -104,6 +120,7 @@ def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[
     """
     rows: list[list[Any]] = []
     formats: list[tuple[int, int, dict[str, Any]]] = []
+    cache: dict[str, tuple[Any, dict[str, Any] | None]] = {}
     for i, row in enumerate(values):
         if not isinstance(row, list):
             raise bad("Invalid values: each row must be a list.")
@@ -122,7 +139,12 @@ def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[
             else:
                 if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                     raise _too_long()
-                stored, fmt = parse_user_entered(v)
+                hit = cache.get(v) if type(v) is str else None
+                if hit is None:
+                    hit = parse_user_entered(v)
+                    if type(v) is str and len(v) < 40:
+                        cache[v] = hit
+                stored, fmt = hit
                 out.append(stored)
                 if fmt is not None:
                     formats.append((i, j, fmt))
@@ -162,11 +184,17 @@ def write_block(book: Spreadsheet, sheet: Sheet, r0: int, c0: int, rows: list[li
                         sheet.has_formulas = True
         else:
             row[c0:end] = data
+    if not formats:
+        return
+    seq = book.next_seq()
+    shared: dict[tuple[str, str], dict[str, Any]] = {}
     for i, j, fmt in formats:
-        seq = book.next_seq()
-        cell = sheet.format_at(r0 + i, c0 + j)
-        cell["numberFormat"] = fmt
-        sheet.cell_formats[(r0 + i, c0 + j)] = (seq, cell)
+        key = (fmt["type"], fmt["pattern"])
+        current = sheet.format_at(r0 + i, c0 + j)
+        if current.get("numberFormat") == fmt and not sheet.format_layers:
+            continue
+        fmt = shared.setdefault(key, fmt)  # format dicts are never changed in place
+        sheet.cell_formats[(r0 + i, c0 + j)] = (seq, {**current, "numberFormat": fmt} if current else {"numberFormat": fmt})
 
 
 def _orient(body: dict[str, Any]) -> list[list[Any]]:
