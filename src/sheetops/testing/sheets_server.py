@@ -145,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
-        self._headers_buffer.append(b"\r\n" + data)  # headers and body in one send
+        self._headers_buffer.append(b"\r\n" + data)  # type: ignore[attr-defined]  # one send
         self.flush_headers()
         self.server.owner.traffic.add_out(kind, len(data))
 

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetops.testing.a1 import A1Error, format_a1, parse_a1, parse_ref_part, quote_sheet
+from sheetops.testing.a1 import A1Error, parse_a1, quote_sheet
 
 MAX_CELLS = 10_000_000
 MAX_CELL_CHARS = 50_000
@@ -197,17 +197,6 @@ class Sheet:
         return rule
 
 
-class Sequence:
-    """A counter shared by a spreadsheet's writes, ordering format layers and entries."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self) -> int:
-        self.n += 1
-        return self.n
-
-
 @dataclass
 class Spreadsheet:
     """One spreadsheet file: properties, tabs and named ranges."""
@@ -337,7 +326,3 @@ def _leaf_paths(d: dict[str, Any], prefix: str = "") -> list[str]:
             out.append(prefix + k)
     return out
 
-
-__all__ = ["ApiError", "MAX_CELLS", "MAX_CELL_CHARS", "Sheet", "Spreadsheet", "Sequence",
-           "bad", "covers", "format_a1", "grid_error", "merge_masked", "new_spreadsheet",
-           "parse_ref_part", "rect_of"]

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheetops.testing.a1 import format_a1
+from sheetops.testing.a1 import column_letters, format_a1
 from sheetops.testing.formulas import evaluate
-from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad,
-                                            grid_error)
+from sheetops.testing.sheets_state import MAX_CELL_CHARS, Sheet, Spreadsheet, bad, grid_error
 from sheetops.testing.sheets_values import (DATE_TYPES, Formula, format_value, parse_user_entered,
                                              plain_number_text)
 
@@ -100,17 +99,13 @@ def value_range(book: Spreadsheet, text: str, params: dict[str, Any]) -> dict[st
     sheet, rect = book.resolve(text)
     box = book.clip(sheet, rect, text)
     values = render_rows(book, sheet, box, render, dt_render)
-    out: dict[str, Any] = {"range": format_a1(sheet.title, *_rc(box)), "majorDimension": major}
+    out: dict[str, Any] = {"range": format_a1(sheet.title, *box), "majorDimension": major}
     if values:
         if major == "COLUMNS":
             width = max(len(r) for r in values)
             values = [_trim([r[i] if i < len(r) else "" for r in values]) for i in range(width)]
         out["values"] = values
     return out
-
-
-def _rc(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    return box[0], box[1], box[2], box[3]
 
 
 def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[tuple[int, int, dict[str, Any]]]]:
@@ -233,8 +228,6 @@ def update(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str,
 
 
 def _col(c: int) -> str:
-    from sheetops.testing.a1 import column_letters
-
     return column_letters(c)
 
 
@@ -317,8 +310,3 @@ def clear(book: Spreadsheet, text: str) -> str:
             row[c0:end] = [None] * (end - c0)
     return format_a1(sheet.title, r0, r1, c0, c1)
 
-
-def grid_rect(sheet: Sheet, rect: Rect) -> tuple[int, int, int, int]:
-    """A Rect closed at the sheet's grid edge (no clipping of starts)."""
-    r0, r1, c0, c1 = rect
-    return r0, r1 if r1 is not None else sheet.row_count, c0, c1 if c1 is not None else sheet.col_count
