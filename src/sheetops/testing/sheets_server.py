@@ -142,12 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, kind: RequestKind, status: int, payload: Any) -> None:
         data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        self.server.owner.traffic.add_out(kind, len(data))  # before sending: no race with readers
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
         self._headers_buffer.append(b"\r\n" + data)  # type: ignore[attr-defined]  # one send
         self.flush_headers()
-        self.server.owner.traffic.add_out(kind, len(data))
 
 
 def _error(e: ApiError) -> tuple[int, Any]:

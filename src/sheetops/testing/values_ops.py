@@ -55,8 +55,9 @@ def render_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, render:
     return v
 
 
-def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any) -> Any:
-    """FORMATTED_VALUE of one cell, with the common cases first."""
+def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, int], str]) -> Any:
+    """FORMATTED_VALUE of one cell, with the common cases first; ``memo`` caches the text
+    of (value, format) pairs for one response (format dicts live at least that long)."""
     t = type(v)
     if t is str:
         return v
@@ -64,7 +65,13 @@ def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any) -> Any:
         return ""
     if t is int or t is float:
         fmt = sheet.number_format_at(r, c)
-        return plain_number_text(v) if fmt is None else format_value(v, fmt)
+        if fmt is None:
+            return plain_number_text(v)
+        key = (v, id(fmt))
+        shown = memo.get(key)
+        if shown is None:
+            shown = memo[key] = format_value(v, fmt)
+        return shown
     return render_cell(book, sheet, r, c, v, "FORMATTED_VALUE", "SERIAL_NUMBER")
 
 
@@ -77,12 +84,13 @@ def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int],
         or (render == "UNFORMATTED_VALUE" and (dt_render == "SERIAL_NUMBER" or not (sheet.cell_formats or sheet.format_layers)))
     )
     out: list[list[Any]] = []
+    memo: dict[tuple[Any, int], str] = {}
     for r in range(r0, min(r1, len(sheet.rows))):
         cells = _trim(sheet.rows[r][c0:c1])
         if fast:
             out.append([("" if v is None else v) for v in cells])
         elif render == "FORMATTED_VALUE":
-            out.append([_formatted(book, sheet, r, c0 + i, v) for i, v in enumerate(cells)])
+            out.append([_formatted(book, sheet, r, c0 + i, v, memo) for i, v in enumerate(cells)])
         else:
             out.append([render_cell(book, sheet, r, c0 + i, v, render, dt_render) for i, v in enumerate(cells)])
     while out and not out[-1]:
@@ -111,38 +119,43 @@ def value_range(book: Spreadsheet, text: str, params: dict[str, Any]) -> dict[st
 def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[tuple[int, int, dict[str, Any]]]]:
     """Incoming JSON values to stored values: (rows, cells needing a number format).
 
-    ``None`` means "leave the cell alone" and stays ``None``-marked as ``_SKIP``.
+    ``None`` (JSON null) means "leave the cell alone" and becomes ``_SKIP``; ``""``
+    clears the cell and becomes ``None``.
     """
     rows: list[list[Any]] = []
     formats: list[tuple[int, int, dict[str, Any]]] = []
     cache: dict[str, tuple[Any, dict[str, Any] | None]] = {}
+    user = mode == "USER_ENTERED"
     for i, row in enumerate(values):
         if not isinstance(row, list):
             raise bad("Invalid values: each row must be a list.")
         out: list[Any] = []
-        for j, v in enumerate(row):
-            if v is None:
-                out.append(_SKIP)
-            elif v == "" and isinstance(v, str):
-                out.append(None)
-            elif isinstance(v, (dict, list)):
-                raise bad(f"Invalid values[{i}][{j}]: {v!r}")
-            elif mode == "RAW":
-                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+        add = out.append
+        for v in row:
+            t = type(v)
+            if t is str:
+                if not v:
+                    add(None)
+                    continue
+                if len(v) > MAX_CELL_CHARS:
                     raise _too_long()
-                out.append(v)
+                if user:
+                    hit = cache.get(v)
+                    if hit is None:
+                        hit = parse_user_entered(v)
+                        if len(v) < 40:
+                            cache[v] = hit
+                    if hit[1] is not None:
+                        formats.append((i, len(out), hit[1]))
+                    add(hit[0])
+                else:
+                    add(v)
+            elif v is None:
+                add(_SKIP)
+            elif t is int or t is float or t is bool:
+                add(v)
             else:
-                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-                    raise _too_long()
-                hit = cache.get(v) if type(v) is str else None
-                if hit is None:
-                    hit = parse_user_entered(v)
-                    if type(v) is str and len(v) < 40:
-                        cache[v] = hit
-                stored, fmt = hit
-                out.append(stored)
-                if fmt is not None:
-                    formats.append((i, j, fmt))
+                raise bad(f"Invalid values[{i}][{len(out)}]: {v!r}")
         rows.append(out)
     return rows, formats
 
