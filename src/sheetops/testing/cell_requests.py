@@ -8,7 +8,6 @@ formats/notes, but not range layers (repeatCell formats, validation rules).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sheetops.testing.sheet_requests import Handler
@@ -20,22 +19,19 @@ from sheetops.testing.sheets_values import Formula, Value, plain_number_text
 def expand_mask(fields: str) -> list[str]:
     """A field mask as dotted paths: ``a(b,c.d),e`` -> ``[a.b, a.c.d, e]``."""
     out: list[str] = []
-    depth, start, prefix_stack = 0, 0, [""]
-    token = ""
+    prefix_stack, token = [""], ""
     for ch in fields.replace("/", ".") + ",":
         if ch == "(":
             prefix_stack.append(prefix_stack[-1] + token.strip() + ".")
-            token, depth = "", depth + 1
+            token = ""
         elif ch in ",)":
             if token.strip():
                 out.append(prefix_stack[-1] + token.strip())
             token = ""
-            if ch == ")":
+            if ch == ")" and len(prefix_stack) > 1:
                 prefix_stack.pop()
-                depth -= 1
         else:
             token += ch
-    del start
     return out
 
 
@@ -89,8 +85,6 @@ def _set_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, data: dict[str, A
             sheet.rows.append([])
         row = sheet.rows[r]
         if len(row) <= c:
-            if value is None:
-                value = None
             row.extend([None] * (c + 1 - len(row)))
         row[c] = value
         if type(value) is Formula:
@@ -238,10 +232,10 @@ def auto_resize_dimensions(book: Spreadsheet, req: dict[str, Any]) -> dict[str, 
     if dim == "COLUMNS":
         for c in range(start, end):
             longest = max((len(_shown(r[c])) for r in sheet.rows if c < len(r)), default=0)
-            sheet.col_meta.setdefault(c, {})["pixelSize"] = max(21, 7 * longest + 10)
+            sheet.col_meta[c] = {**sheet.col_meta.get(c, {}), "pixelSize": max(21, 7 * longest + 10)}
     else:
         for r in range(start, end):
-            sheet.row_meta.setdefault(r, {})["pixelSize"] = 21
+            sheet.row_meta[r] = {**sheet.row_meta.get(r, {}), "pixelSize": 21}
     return {}
 
 
@@ -312,8 +306,6 @@ def append_dimension(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
     book.check_cell_limit()
     return {}
 
-
-_A1_IN_RANGE = re.compile(r"^[A-Z]+\d+$")
 
 CELL_HANDLERS: dict[str, Handler] = {
     "updateCells": update_cells,

@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sheetops.testing.a1 import A1Error, parse_a1
+from sheetops.testing.sheets_values import Formula
 
 if TYPE_CHECKING:
     from sheetops.testing.sheets_state import Sheet, Spreadsheet
@@ -153,7 +154,7 @@ class _Parser:
         for r in range(parsed.row0, parsed.row1):
             for c in range(parsed.col0, parsed.col1):
                 v = sheet.value(r, c)
-                if isinstance(v, str) and v.startswith("=") and type(v).__name__ == "Formula":
+                if type(v) is Formula:
                     v = evaluate(self.book, sheet, v, self.depth + 1)
                 out.append(v)
         return out

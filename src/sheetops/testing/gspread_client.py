@@ -39,7 +39,8 @@ def local_http_client(base_url: str, base: type[HTTPClient] = HTTPClient) -> typ
                 if endpoint.startswith(host):
                     endpoint = root + endpoint[len(host):]
                     break
-            return super().request(method, endpoint, *args, **kwargs)
+            response: requests.Response = super().request(method, endpoint, *args, **kwargs)
+            return response
 
     LocalHTTPClient.__name__ = LocalHTTPClient.__qualname__ = f"Local{base.__name__}"
     return LocalHTTPClient

@@ -99,7 +99,7 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.")
         try:
             header = json.loads(_b64decode(parts[0]))
-            claims = json.loads(_b64decode(parts[1]))
+            claims: dict[str, Any] = json.loads(_b64decode(parts[1]))
             signature = _b64decode(parts[2])
         except ValueError:
             raise OAuthError("invalid_grant", "Invalid JWT: malformed.") from None
@@ -162,5 +162,6 @@ def make_service_account(token_uri: str, *, client_email: str = "sheetops-test@l
     }
     if authority is not None:
         authority.register_key(client_email, public_pem)
-    credentials = service_account.Credentials.from_service_account_info(info, scopes=list(scopes))
+    credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+        info, scopes=list(scopes))
     return info, credentials

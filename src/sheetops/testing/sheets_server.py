@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from sheetops.testing.sheets_auth import OAuthError, TokenAuthority, make_service_account, SCOPE_SHEETS
 from sheetops.testing.sheets_routes import route
@@ -52,6 +53,10 @@ def request_kind(method: str, path: str) -> RequestKind:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms stalls
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet by default
         if self.server.owner.verbose:
@@ -137,12 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, kind: RequestKind, status: int, payload: Any) -> None:
         data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        self.server.owner.traffic.add_out(kind, len(data))  # before sending: no race with readers
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        self.server.owner.traffic.add_out(kind, len(data))
+        self._headers_buffer.append(b"\r\n" + data)  # type: ignore[attr-defined]  # one send
+        self.flush_headers()
 
 
 def _error(e: ApiError) -> tuple[int, Any]:
@@ -181,9 +186,8 @@ class SheetsServer:
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> SheetsServer:
         """Bind (a free port when ``port=0``) and serve in a background thread."""
-        self._httpd = _HTTPServer((self.host, self.port), self)
-        self.port = self._httpd.server_address[1]
-        self.auth.audiences.add(self.token_uri)
+        self.bind()
+        assert self._httpd is not None
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"sheets-server:{self.port}", daemon=True)
         self._thread.start()
@@ -204,11 +208,18 @@ class SheetsServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the command line)."""
+    def bind(self) -> SheetsServer:
+        """Open the listening socket (a free port when ``port=0``) without serving yet."""
         self._httpd = _HTTPServer((self.host, self.port), self)
         self.port = self._httpd.server_address[1]
         self.auth.audiences.add(self.token_uri)
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the command line)."""
+        if self._httpd is None:
+            self.bind()
+        assert self._httpd is not None
         self._httpd.serve_forever()
 
     @property
@@ -272,8 +283,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     server = SheetsServer(args.port, open_auth=args.open, verbose=args.verbose)
     token = server.issue_token(token=args.token, scopes={SCOPE_SHEETS, "https://www.googleapis.com/auth/drive"})
-    print(f"Sheets API on http://127.0.0.1:{args.port}  (token URI http://127.0.0.1:{args.port}/token)")
-    print(f"export SHEETOPS_SHEETS_API=http://127.0.0.1:{args.port} SHEETOPS_GOOGLE_TOKEN={token}", flush=True)
+    server.bind()
+    print(f"Sheets API on {server.url}  (token URI {server.token_uri})")
+    print(f"export SHEETOPS_SHEETS_API={server.url} SHEETOPS_GOOGLE_TOKEN={token}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -284,4 +296,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["SheetsServer", "main", "unquote"]
+__all__ = ["SheetsServer", "main"]

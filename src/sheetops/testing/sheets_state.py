@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetops.testing.a1 import A1Error, format_a1, parse_a1, parse_ref_part, quote_sheet
+from sheetops.testing.a1 import A1Error, parse_a1, quote_sheet
 
 MAX_CELLS = 10_000_000
 MAX_CELL_CHARS = 50_000
@@ -110,9 +110,12 @@ class Sheet:
         """A copy whose cells and metadata can change without touching this one."""
         other = copy.copy(self)
         other.rows = [r.copy() for r in self.rows]
-        for name in ("extra_props", "cell_formats", "format_layers", "validations", "notes",
-                     "protected_ranges", "conditional_formats", "charts", "row_meta",
-                     "col_meta", "basic_filter"):
+        other.cell_formats = dict(self.cell_formats)  # entries are never changed in place
+        other.notes = dict(self.notes)
+        other.row_meta = dict(self.row_meta)
+        other.col_meta = dict(self.col_meta)
+        for name in ("extra_props", "format_layers", "validations", "protected_ranges",
+                     "conditional_formats", "charts", "basic_filter"):
             setattr(other, name, copy.deepcopy(getattr(self, name)))
         return other
 
@@ -170,7 +173,8 @@ class Sheet:
         return n
 
     def format_at(self, row: int, col: int) -> dict[str, Any]:
-        """The cell's userEnteredFormat: per-cell entry plus later range layers."""
+        """The cell's userEnteredFormat: per-cell entry plus later range layers.
+        The result may be shared: build a new dict to change it."""
         seq0, fmt = self.cell_formats.get((row, col), (-1, {}))
         for seq, rect, patch, fields in self.format_layers:
             if seq > seq0 and covers(rect, row, col):
@@ -179,8 +183,9 @@ class Sheet:
 
     def number_format_at(self, row: int, col: int) -> dict[str, Any] | None:
         """The cell's numberFormat, or None: the fast path used when rendering values."""
-        if not self.cell_formats and not self.format_layers:
-            return None
+        if not self.format_layers:
+            entry = self.cell_formats.get((row, col))
+            return entry[1].get("numberFormat") if entry else None
         return self.format_at(row, col).get("numberFormat")
 
     def validation_at(self, row: int, col: int) -> dict[str, Any] | None:
@@ -190,17 +195,6 @@ class Sheet:
             if covers(rect, row, col):
                 rule = r
         return rule
-
-
-class Sequence:
-    """A counter shared by a spreadsheet's writes, ordering format layers and entries."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self) -> int:
-        self.n += 1
-        return self.n
 
 
 @dataclass
@@ -332,7 +326,3 @@ def _leaf_paths(d: dict[str, Any], prefix: str = "") -> list[str]:
             out.append(prefix + k)
     return out
 
-
-__all__ = ["ApiError", "MAX_CELLS", "MAX_CELL_CHARS", "Sheet", "Spreadsheet", "Sequence",
-           "bad", "covers", "format_a1", "grid_error", "merge_masked", "new_spreadsheet",
-           "parse_ref_part", "rect_of"]

@@ -30,7 +30,7 @@ def filter_fields(obj: Any, fields: str | None) -> Any:
         return obj
     tree: dict[str, Any] = {}
     for path in expand_mask(fields):
-        node = tree
+        node: Any = tree
         parts = path.split(".")
         for i, part in enumerate(parts):
             if node is True:
@@ -123,15 +123,17 @@ class SheetsStore:
         if book.named_ranges:
             out["namedRanges"] = copy.deepcopy(book.named_ranges)
         out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit"
-        return filter_fields(out, params.get("fields"))
+        filtered: dict[str, Any] = filter_fields(out, params.get("fields"))
+        return filtered
 
     def get(self, spreadsheet_id: str, params: dict[str, Any]) -> dict[str, Any]:
-        return self.read(spreadsheet_id, lambda b: self.spreadsheet_json(b, params))
+        answer: dict[str, Any] = self.read(spreadsheet_id, lambda b: self.spreadsheet_json(b, params))
+        return answer
 
     def batch_update(self, spreadsheet_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """spreadsheets.batchUpdate, all or nothing."""
         with self.transaction(spreadsheet_id) as book:
-            replies = apply_requests(book, body.get("requests"), HANDLERS)
+            replies = apply_requests(book, body.get("requests") or [], HANDLERS)
         out: dict[str, Any] = {"spreadsheetId": spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
             out["updatedSpreadsheet"] = self.get(spreadsheet_id, {})
@@ -143,10 +145,10 @@ class SheetsStore:
             del self.books[spreadsheet_id]
 
     # -- values -----------------------------------------------------------------------
-    def values_get(self, spreadsheet_id: str, text: str, params: dict[str, Any]) -> dict[str, Any]:
+    def values_get(self, spreadsheet_id: str, text: str, params: dict[str, Any]) -> Any:
         return self.read(spreadsheet_id, lambda b: values_ops.value_range(b, text, params))
 
-    def values_batch_get(self, spreadsheet_id: str, params: dict[str, Any]) -> dict[str, Any]:
+    def values_batch_get(self, spreadsheet_id: str, params: dict[str, Any]) -> Any:
         ranges = params.get("ranges") or []
         if isinstance(ranges, str):
             ranges = [ranges]
@@ -194,7 +196,7 @@ class SheetsStore:
             specs.append({"properties": {"sheetId": i, "title": name,
                                          "gridProperties": {"rowCount": height, "columnCount": width}}})
         created = self.create({"properties": {"title": title}, "sheets": specs})
-        sid = created["spreadsheetId"]
+        sid = str(created["spreadsheetId"])
         for name, grid in tabs.items():
             if grid:
                 self.values_update(sid, format_a1(name, 0, 1, 0, 1), {"values": grid},

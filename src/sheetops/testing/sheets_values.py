@@ -29,6 +29,7 @@ _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _ISO_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_SIMPLE_DECIMAL = re.compile(r"^-?\d{1,15}\.\d{1,15}$")
 _MAYBE_SPECIAL = frozenset("0123456789+-.$(=':tTfF")
 
 
@@ -117,6 +118,10 @@ def parse_user_entered(raw: Any) -> tuple[Value, dict[str, Any] | None]:
         return raw, None
     if raw == "" or raw[0] not in _MAYBE_SPECIAL:
         return raw, None
+    if raw.isdigit() and len(raw) < 16:
+        return int(raw), None
+    if _SIMPLE_DECIMAL.match(raw):
+        return number(float(raw)), None
     first = raw[0]
     if first == "=":
         return Formula(raw), None

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sheetops.testing.a1 import format_a1
+from sheetops.testing.a1 import column_letters, format_a1
 from sheetops.testing.formulas import evaluate
-from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad,
-                                            grid_error)
-from sheetops.testing.sheets_values import DATE_TYPES, Formula, format_value, parse_user_entered
+from sheetops.testing.sheets_state import MAX_CELL_CHARS, Sheet, Spreadsheet, bad, grid_error
+from sheetops.testing.sheets_values import (DATE_TYPES, Formula, format_value, parse_user_entered,
+                                             plain_number_text)
 
 RENDERS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 INPUTS = ("RAW", "USER_ENTERED")
@@ -55,6 +55,26 @@ def render_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, render:
     return v
 
 
+def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, int], str]) -> Any:
+    """FORMATTED_VALUE of one cell, with the common cases first; ``memo`` caches the text
+    of (value, format) pairs for one response (format dicts live at least that long)."""
+    t = type(v)
+    if t is str:
+        return v
+    if v is None:
+        return ""
+    if t is int or t is float:
+        fmt = sheet.number_format_at(r, c)
+        if fmt is None:
+            return plain_number_text(v)
+        key = (v, id(fmt))
+        shown = memo.get(key)
+        if shown is None:
+            shown = memo[key] = format_value(v, fmt)
+        return shown
+    return render_cell(book, sheet, r, c, v, "FORMATTED_VALUE", "SERIAL_NUMBER")
+
+
 def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int], render: str,
                 dt_render: str) -> list[list[Any]]:
     """The values of a closed box, trimmed of trailing empty cells and rows."""
@@ -64,10 +84,13 @@ def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int],
         or (render == "UNFORMATTED_VALUE" and (dt_render == "SERIAL_NUMBER" or not (sheet.cell_formats or sheet.format_layers)))
     )
     out: list[list[Any]] = []
+    memo: dict[tuple[Any, int], str] = {}
     for r in range(r0, min(r1, len(sheet.rows))):
         cells = _trim(sheet.rows[r][c0:c1])
         if fast:
             out.append([("" if v is None else v) for v in cells])
+        elif render == "FORMATTED_VALUE":
+            out.append([_formatted(book, sheet, r, c0 + i, v, memo) for i, v in enumerate(cells)])
         else:
             out.append([render_cell(book, sheet, r, c0 + i, v, render, dt_render) for i, v in enumerate(cells)])
     while out and not out[-1]:
@@ -84,7 +107,7 @@ def value_range(book: Spreadsheet, text: str, params: dict[str, Any]) -> dict[st
     sheet, rect = book.resolve(text)
     box = book.clip(sheet, rect, text)
     values = render_rows(book, sheet, box, render, dt_render)
-    out: dict[str, Any] = {"range": format_a1(sheet.title, *_rc(box)), "majorDimension": major}
+    out: dict[str, Any] = {"range": format_a1(sheet.title, *box), "majorDimension": major}
     if values:
         if major == "COLUMNS":
             width = max(len(r) for r in values)
@@ -93,39 +116,46 @@ def value_range(book: Spreadsheet, text: str, params: dict[str, Any]) -> dict[st
     return out
 
 
-def _rc(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    return box[0], box[1], box[2], box[3]
-
-
 def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[tuple[int, int, dict[str, Any]]]]:
     """Incoming JSON values to stored values: (rows, cells needing a number format).
 
-    ``None`` means "leave the cell alone" and stays ``None``-marked as ``_SKIP``.
+    ``None`` (JSON null) means "leave the cell alone" and becomes ``_SKIP``; ``""``
+    clears the cell and becomes ``None``.
     """
     rows: list[list[Any]] = []
     formats: list[tuple[int, int, dict[str, Any]]] = []
+    cache: dict[str, tuple[Any, dict[str, Any] | None]] = {}
+    user = mode == "USER_ENTERED"
     for i, row in enumerate(values):
         if not isinstance(row, list):
             raise bad("Invalid values: each row must be a list.")
         out: list[Any] = []
-        for j, v in enumerate(row):
-            if v is None:
-                out.append(_SKIP)
-            elif v == "" and isinstance(v, str):
-                out.append(None)
-            elif isinstance(v, (dict, list)):
-                raise bad(f"Invalid values[{i}][{j}]: {v!r}")
-            elif mode == "RAW":
-                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+        add = out.append
+        for v in row:
+            t = type(v)
+            if t is str:
+                if not v:
+                    add(None)
+                    continue
+                if len(v) > MAX_CELL_CHARS:
                     raise _too_long()
-                out.append(v)
+                if user:
+                    hit = cache.get(v)
+                    if hit is None:
+                        hit = parse_user_entered(v)
+                        if len(v) < 40:
+                            cache[v] = hit
+                    if hit[1] is not None:
+                        formats.append((i, len(out), hit[1]))
+                    add(hit[0])
+                else:
+                    add(v)
+            elif v is None:
+                add(_SKIP)
+            elif t is int or t is float or t is bool:
+                add(v)
             else:
-                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-                    raise _too_long()
-                stored, fmt = parse_user_entered(v)
-                out.append(stored)
-                if fmt is not None:
-                    formats.append((i, j, fmt))
+                raise bad(f"Invalid values[{i}][{len(out)}]: {v!r}")
         rows.append(out)
     return rows, formats
 
@@ -162,11 +192,17 @@ def write_block(book: Spreadsheet, sheet: Sheet, r0: int, c0: int, rows: list[li
                         sheet.has_formulas = True
         else:
             row[c0:end] = data
+    if not formats:
+        return
+    seq = book.next_seq()
+    shared: dict[tuple[str, str], dict[str, Any]] = {}
     for i, j, fmt in formats:
-        seq = book.next_seq()
-        cell = sheet.format_at(r0 + i, c0 + j)
-        cell["numberFormat"] = fmt
-        sheet.cell_formats[(r0 + i, c0 + j)] = (seq, cell)
+        key = (fmt["type"], fmt["pattern"])
+        current = sheet.format_at(r0 + i, c0 + j)
+        if current.get("numberFormat") == fmt and not sheet.format_layers:
+            continue
+        fmt = shared.setdefault(key, fmt)  # format dicts are never changed in place
+        sheet.cell_formats[(r0 + i, c0 + j)] = (seq, {**current, "numberFormat": fmt} if current else {"numberFormat": fmt})
 
 
 def _orient(body: dict[str, Any]) -> list[list[Any]]:
@@ -205,8 +241,6 @@ def update(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str,
 
 
 def _col(c: int) -> str:
-    from sheetops.testing.a1 import column_letters
-
     return column_letters(c)
 
 
@@ -289,8 +323,3 @@ def clear(book: Spreadsheet, text: str) -> str:
             row[c0:end] = [None] * (end - c0)
     return format_a1(sheet.title, r0, r1, c0, c1)
 
-
-def grid_rect(sheet: Sheet, rect: Rect) -> tuple[int, int, int, int]:
-    """A Rect closed at the sheet's grid edge (no clipping of starts)."""
-    r0, r1, c0, c1 = rect
-    return r0, r1 if r1 is not None else sheet.row_count, c0, c1 if c1 is not None else sheet.col_count
