@@ -16,7 +16,7 @@ from sheetops.backends.gsheets import GoogleSheetsWorkbook
 from sheetops.backends.gsheets_api import RetryPolicy
 from sheetops.testing.gspread_client import gspread_client
 from sheetops.testing.sheets_auth import SCOPE_DRIVE_FILE, SCOPE_SHEETS
-from sheetops.testing.sheets_server import SheetsServer, _Handler
+from sheetops.testing.sheets_server import SheetsServer
 
 _STATE: dict[str, Any] = {}
 EMAIL = "sheetops-test@local-project.iam.gserviceaccount.com"
@@ -25,9 +25,6 @@ EMAIL = "sheetops-test@local-project.iam.gserviceaccount.com"
 def server() -> SheetsServer:
     """The session's server (started on first use)."""
     if "server" not in _STATE:
-        # Workaround until the server sets it: without TCP_NODELAY every request waits
-        # ~40 ms for a delayed ACK (Nagle), which makes these tests 10x slower.
-        _Handler.disable_nagle_algorithm = True
         srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9).start()
         atexit.register(srv.stop)
         # A bearer token rather than service-account credentials: google-auth >= 2.62
@@ -36,6 +33,12 @@ def server() -> SheetsServer:
         token = srv.issue_token(scopes={SCOPE_SHEETS, SCOPE_DRIVE_FILE})
         _STATE.update(server=srv, email=EMAIL, client=gspread_client(srv, token=token))
     return _STATE["server"]
+
+
+def client() -> Any:
+    """The session's gspread client (bearer token, URLs rewritten to the server)."""
+    server()
+    return _STATE["client"]
 
 
 def email() -> str:

@@ -348,7 +348,7 @@ def test_open_with_local_server_and_token(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_create_spreadsheet_applies_the_template() -> None:
     srv = factory.server()
-    sid, url = create_spreadsheet("Fall creators", client=factory.workbook("x").api.transport.http, base_url=srv.url)
+    sid, url = create_spreadsheet("Fall creators", client=factory.client(), base_url=srv.url)
     assert sid in url
     wb = factory.workbook(sid)
     names = wb.tab_names()

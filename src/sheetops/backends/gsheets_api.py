@@ -91,7 +91,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based)."""
-        return min(self.cap, self.base * 2 ** (attempt - 1)) * self.jitter()
+        return float(min(self.cap, self.base * 2 ** (attempt - 1)) * self.jitter())
 
 
 def encode(body: Any) -> bytes:

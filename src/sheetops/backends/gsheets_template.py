@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from .. import schema
-from .base import Column, TabWrite
+from .base import Column, ColumnKind, TabWrite
 from .gsheets_cells import NUMBER_FORMATS
 from .gsheets_requests import Request, add_sheet, dressing_requests
 
 ROWS = 1000
-KIND_OF_TYPE = {"money": "money", "rate": "rate", "date": "date", "datetime": "datetime", "int": "int"}
+KIND_OF_TYPE: dict[str, ColumnKind] = {"money": "money", "rate": "rate", "date": "date", "datetime": "datetime", "int": "int"}
 
 
 def _text_row(values: list[str]) -> dict[str, Any]:
