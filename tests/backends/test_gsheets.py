@@ -400,3 +400,9 @@ def test_hundred_thousand_rows_take_a_bounded_number_of_requests() -> None:
     wb.apply(WritePlan(tabs=[_lines(100_000)]))
     assert len(sent) <= 25 and all(size <= 2_000_000 for _, _, size in sent)
     assert len(factory.reopen(wb).read(["Commission Lines"])["Commission Lines"]) == 100_001
+
+
+def test_create_says_where_the_sheet_is_when_sharing_fails() -> None:
+    # The local server has no Drive permissions endpoint, so sharing fails like a refusal would.
+    with pytest.raises(SheetOpsError, match=r"created at https://docs\.google\.com/.*share it by hand"):
+        create_spreadsheet("Shared", share="mia@example.com", client=factory.client(), base_url=factory.server().url)

@@ -268,7 +268,13 @@ def create_spreadsheet(
     requests = (template or template_requests)()
     requests += [{"deleteSheet": {"sheetId": i}} for i in first]
     api.batch_update(sheet_id, encode({"requests": requests}))
-    if share:
-        api.share(sheet_id, share)
     url = str(created.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit")
+    if share:
+        try:
+            api.share(sheet_id, share)
+        except SheetOpsError:
+            raise SheetOpsError(
+                f"The spreadsheet was created at {url}, but sharing it with {share} failed; "
+                "open it and share it by hand."
+            ) from None
     return sheet_id, url

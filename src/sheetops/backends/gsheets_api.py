@@ -194,12 +194,12 @@ class SheetsApi:
                 )
             return AccessDenied(
                 f"Google refused access to spreadsheet {spreadsheet_id}; share it with {who} "
-                "as Editor and try again."
+                "(as Editor) and try again."
             )
         if reply.status == 404:
             return WorkbookNotFound(
                 f"Google Sheets has no spreadsheet {spreadsheet_id} that SheetOps can open; check "
-                f"the ID or URL, and share the sheet with {who} as Editor."
+                f"the ID or URL, and share the sheet with {who} (as Editor)."
             )
         if maybe_applied:
             return RequestRejected(
