@@ -1,0 +1,280 @@
+"""The Google Sheets backend: one spreadsheet, read and written through Sheets API v4.
+
+Requests per refresh are constant in the number of rows:
+
+- ``read``: one ``spreadsheets.get`` (sheet properties only; shared with ``tab_names``)
+  and one ``values.batchGet`` of every requested tab (unformatted values, date serials);
+- ``apply``: one ``spreadsheets.get`` and one atomic ``spreadsheets.batchUpdate`` holding
+  every tab and edit of the plan. When that body would exceed ``max_request_bytes``
+  (Google advises about 2 MB), the biggest tabs go through hidden staging tabs (see
+  ``gsheets_staging``): a prepare request, data chunks bounded by bytes, then the one
+  atomic swap;
+- ``lock``: see ``gsheets_lock`` (three requests to take, one to release).
+
+Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
+Application Default Credentials (``google_auth``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
+
+from ..errors import SheetOpsError
+from .base import Grid, TabEdit, TabWrite, WritePlan
+from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints
+from .gsheets_api import GspreadTransport, RetryPolicy, SheetsApi, Transport, encode
+from .gsheets_cells import quote_tab, read_rows
+from .gsheets_lock import LOCK_TAB, SheetLock, utc_now
+from .gsheets_requests import Request, SheetInfo, add_sheet, edit_requests, parse_sheets, tab_requests
+from .gsheets_staging import STAGING_PREFIX, chunk_bodies, prepare_requests, swap_requests
+
+MAX_REQUEST_BYTES = 2_000_000
+META_FIELDS = "properties.title,sheets.properties"
+APPLY_FIELDS = (
+    "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId))"
+)
+
+
+def _is_own(title: str) -> bool:
+    """Tabs the backend keeps for itself (the run lock, staging tabs), never listed."""
+    return title == LOCK_TAB or title.startswith(STAGING_PREFIX)
+
+
+class GoogleSheetsWorkbook:
+    """A Google Sheet as a SheetOps ``Workbook``."""
+
+    def __init__(
+        self,
+        client: Any,
+        spreadsheet_id: str | None = None,
+        *,
+        base_url: str | None = None,
+        drive_url: str | None = None,
+        account: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: Transport | None = None,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
+        lock_minutes: float = 15.0,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        """``client`` is a ``gspread.Client`` (with ``spreadsheet_id``) or a
+        ``gspread.Spreadsheet``; ``base_url`` defaults to ``SHEETOPS_SHEETS_API`` or Google."""
+        if spreadsheet_id is None:
+            spreadsheet_id = str(client.id)
+            client = client.client
+        where = endpoints()
+        self.spreadsheet_id = spreadsheet_id
+        self.api = SheetsApi(
+            transport or GspreadTransport(client),
+            base=(base_url or where.sheets).rstrip("/"),
+            drive_base=(drive_url or base_url or where.drive).rstrip("/"),
+            retry=retry or RetryPolicy(),
+            account=account,
+        )
+        self.label = spreadsheet_id
+        self.max_request_bytes = max_request_bytes
+        self.lock_minutes = lock_minutes
+        self.clock = clock
+        self._sheets: list[SheetInfo] | None = None
+
+    @classmethod
+    def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
+        """Open a spreadsheet by ID with Application Default Credentials (or the local
+        server and token of ``SHEETOPS_SHEETS_API`` / ``SHEETOPS_GOOGLE_TOKEN``)."""
+        client, account = authorized_client()
+        return cls(client, spreadsheet_id, account=account, **options)
+
+    # -- reading ------------------------------------------------------------------
+    def _metadata(self, fields: str = META_FIELDS) -> list[SheetInfo]:
+        data = self.api.get(self.spreadsheet_id, fields)
+        title = (data.get("properties") or {}).get("title")
+        if title:
+            self.label = str(title)
+        self._sheets = parse_sheets(data)
+        return self._sheets
+
+    def _known(self) -> list[SheetInfo]:
+        return self._sheets if self._sheets is not None else self._metadata()
+
+    def tab_names(self) -> list[str]:
+        return [s.title for s in self._known() if not _is_own(s.title)]
+
+    def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+        """All requested tabs in one ``values.batchGet``; tabs that do not exist are left out."""
+        titles = {s.title for s in self._known() if not _is_own(s.title)}
+        wanted = [name for name in dict.fromkeys(tabs) if name in titles]
+        if not wanted:
+            return {}
+        data = self.api.values_batch_get(self.spreadsheet_id, [quote_tab(name) for name in wanted])
+        ranges = data.get("valueRanges") or []
+        return {name: read_rows((ranges[i] if i < len(ranges) else {}).get("values")) for i, name in enumerate(wanted)}
+
+    # -- writing ------------------------------------------------------------------
+    def apply(self, plan: WritePlan) -> None:
+        """Write the whole plan in one atomic ``batchUpdate`` (or staged, then swapped)."""
+        if plan.is_empty:
+            return
+        self._sheets = None
+        sheets = self._metadata(APPLY_FIELDS)
+        self._sheets = None  # the next read looks again
+        by_title = {s.title: s for s in sheets}
+        taken = {s.sheet_id for s in sheets}
+        gids = {s.title: s.sheet_id for s in sheets if not _is_own(s.title)}
+        for name in [t.name for t in plan.tabs] + [e.name for e in plan.edits]:
+            if name not in gids:
+                gids[name] = _new_id(taken)
+        stale = [{"deleteSheet": {"sheetId": s.sheet_id}} for s in sheets if s.title.startswith(STAGING_PREFIX)]
+        # Tabs that cannot fit (about 30+ bytes a cell) are staged without building them.
+        huge = {t.name for t in plan.tabs if (len(t.frame) + 1) * len(t.columns) * 30 > self.max_request_bytes}
+        parts = {t.name: _encoded(self._tab(t, gids, by_title)) for t in plan.tabs if t.name not in huge}
+        edits = self._edits(plan.edits, gids, by_title)
+        sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
+        sizes.update({name: self.max_request_bytes * 10 for name in huge})
+        total = sum(sizes.values()) + len(encode(edits)) + len(encode(stale)) + 32
+        staged: list[TabWrite] = []
+        for tab in sorted(plan.tabs, key=lambda t: -sizes[t.name]):
+            if total <= self.max_request_bytes:
+                break
+            staged.append(tab)
+            total -= sizes[tab.name]
+        if not staged:
+            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits)
+            self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
+            return
+        self._apply_staged(plan, staged, gids, by_title, stale, taken)
+
+    def _tab(self, tab: TabWrite, gids: dict[str, int], by_title: dict[str, SheetInfo]) -> list[Request]:
+        return tab_requests(tab, gids[tab.name], by_title.get(tab.name), gids, editor=self.api.account)
+
+    def _edits(self, edits: list[TabEdit], gids: dict[str, int], by_title: dict[str, SheetInfo]) -> list[Request]:
+        out: list[Request] = []
+        for edit in edits:
+            info = by_title.get(edit.name)
+            if info is None:
+                info = SheetInfo(gids[edit.name], edit.name)
+                out.append(add_sheet(info.sheet_id, edit.name))
+            out += edit_requests(edit, info, gids)
+        return out
+
+    def _apply_staged(
+        self,
+        plan: WritePlan,
+        staged: list[TabWrite],
+        gids: dict[str, int],
+        by_title: dict[str, SheetInfo],
+        stale: list[Request],
+        taken: set[int],
+    ) -> None:
+        """Write ``staged`` tabs into hidden tabs, then swap them in with the rest."""
+        staged_names = {t.name for t in staged}
+        staging_ids = {t.name: _new_id(taken) for t in staged}
+        gids.update(staging_ids)  # links point at the tabs as they will be after the swap
+        prepare = stale + [r for t in staged for r in prepare_requests(t, staging_ids[t.name], editor=self.api.account)]
+        value_bodies, cell_bodies = chunk_bodies(
+            [(t, staging_ids[t.name]) for t in staged], gids, limit=self.max_request_bytes
+        )
+        final: list[Request] = []
+        for tab in staged:
+            old = by_title.get(tab.name)
+            final += swap_requests(tab, staging_ids[tab.name], old.sheet_id if old else None, old.index if old else None)
+        final += [r for t in plan.tabs if t.name not in staged_names for r in self._tab(t, gids, by_title)]
+        final += self._edits(plan.edits, gids, by_title)
+        try:
+            self.api.batch_update(self.spreadsheet_id, encode({"requests": prepare}))
+            for body in value_bodies:
+                self.api.values_batch_update(self.spreadsheet_id, encode(body))
+            for body in cell_bodies:
+                self.api.batch_update(self.spreadsheet_id, encode(body))
+            self.api.batch_update(self.spreadsheet_id, encode({"requests": final}))
+        except SheetOpsError:
+            self._drop_staging(set(staging_ids.values()))
+            raise
+
+    def _drop_staging(self, ids: set[int]) -> None:
+        """Best effort: delete our staging tabs that are still staging tabs (never a tab
+        that a swap already renamed into place). A failure here is cleaned up next run."""
+        try:
+            sheets = parse_sheets(self.api.get(self.spreadsheet_id, "sheets.properties(sheetId,title)"))
+            doomed = [s.sheet_id for s in sheets if s.sheet_id in ids and s.title.startswith(STAGING_PREFIX)]
+            if doomed:
+                requests = [{"deleteSheet": {"sheetId": i}} for i in doomed]
+                self.api.batch_update(self.spreadsheet_id, encode({"requests": requests}))
+        except SheetOpsError:
+            pass
+
+    # -- the run lock --------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the run lock recorded in the spreadsheet (``gsheets_lock``)."""
+        if self._sheets is None:
+            self._metadata()
+        held = SheetLock(
+            self.api, self.spreadsheet_id, self.label, minutes=self.lock_minutes, clock=self.clock, editor=self.api.account
+        )
+        held.acquire()
+        try:
+            yield
+        finally:
+            held.release()
+
+
+def _encoded(requests: list[Request]) -> list[bytes]:
+    """Each request as compact JSON bytes (encoded once: sized, then sent)."""
+    return [encode(r) for r in requests]
+
+
+def _new_id(taken: set[int]) -> int:
+    """A sheetId no tab uses (Google accepts any non-negative 31-bit integer)."""
+    while True:
+        candidate = random.randint(1_000_000, 2**31 - 1)
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
+def create_spreadsheet(
+    title: str,
+    share: str | None = None,
+    *,
+    template: Callable[[], list[Request]] | None = None,
+    client: Any = None,
+    base_url: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> tuple[str, str]:
+    """Create a new SheetOps Google Sheet titled ``title``: ``(spreadsheet ID, URL)``.
+
+    The template's requests are applied in one ``batchUpdate``; ``share`` (an e-mail) is
+    given edit access through the Drive API. Asks for the spreadsheets and Drive file
+    scopes only. ``sheetops init --google --title T [--share E]`` calls this."""
+    from .gsheets_template import template_requests
+
+    account = None
+    if client is None:
+        client, account = authorized_client(create=True)
+    where = endpoints()
+    api = SheetsApi(
+        GspreadTransport(client),
+        base=(base_url or where.sheets).rstrip("/"),
+        drive_base=(base_url or (where.drive if where.local else GOOGLE_DRIVE_API)).rstrip("/"),
+        retry=retry or RetryPolicy(),
+        account=account,
+    )
+    created = api.create({"properties": {"title": title}})
+    sheet_id = str(created["spreadsheetId"])
+    first = [int(s["properties"]["sheetId"]) for s in created.get("sheets") or [] if "properties" in s]
+    requests = (template or template_requests)()
+    requests += [{"deleteSheet": {"sheetId": i}} for i in first]
+    api.batch_update(sheet_id, encode({"requests": requests}))
+    url = str(created.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit")
+    if share:
+        try:
+            api.share(sheet_id, share)
+        except SheetOpsError:
+            raise SheetOpsError(
+                f"The spreadsheet was created at {url}, but sharing it with {share} failed; "
+                "open it and share it by hand."
+            ) from None
+    return sheet_id, url

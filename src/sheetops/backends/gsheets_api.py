@@ -1,0 +1,222 @@
+"""The few Sheets API v4 calls SheetOps makes, with retries that give up.
+
+Requests go through a ``Transport`` (by default a gspread client's authorized session), so
+tests can count requests or inject failures without patching. Every call:
+
+- retries 429/500/502/503/504 and connection errors with capped exponential back-off and
+  full jitter, at most ``RetryPolicy.attempts`` times and ``RetryPolicy.max_wait`` seconds
+  of sleeping in total, then raises ``BackendUnavailable`` (gspread's own back-off client
+  never gives up; a scheduled refresh must);
+- turns 401/403 into ``AccessDenied`` and 404 into ``WorkbookNotFound``, each saying to
+  share the sheet with the service account;
+- turns 400 into ``RequestRejected`` (Google applied nothing: batch updates are atomic).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol, Sequence
+from urllib.parse import quote
+
+from ..errors import AccessDenied, BackendUnavailable, SheetOpsError, WorkbookNotFound
+
+Params = Mapping[str, str | int | bool | Sequence[str]]
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class RequestRejected(SheetOpsError):
+    """Google refused a request as invalid (HTTP 400); nothing of it was applied."""
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status code and parsed JSON body (None when empty or not JSON)."""
+
+    status: int
+    data: Any = None
+    text: str = ""
+
+
+class Transport(Protocol):
+    """Sends one HTTP request; raises ``OSError``/``requests`` errors on connection failure."""
+
+    def __call__(self, method: str, url: str, *, params: Params | None, body: bytes | None) -> Reply: ...
+
+
+class GspreadTransport:
+    """A ``Transport`` over a gspread client's HTTP client (its authorized session)."""
+
+    def __init__(self, client: Any, *, timeout: float | tuple[float, float] = (10.0, 300.0)) -> None:
+        self.http = getattr(client, "http_client", client)
+        self.timeout = timeout
+
+    def __call__(self, method: str, url: str, *, params: Params | None, body: bytes | None) -> Reply:
+        from gspread.exceptions import APIError
+
+        headers = {"Content-Type": "application/json; charset=utf-8"} if body is not None else None
+        self.http.set_timeout(self.timeout)
+        try:
+            response = self.http.request(method, url, params=params, data=body, headers=headers)
+        except APIError as err:
+            response = err.response
+        return _reply(response)
+
+
+def _reply(response: Any) -> Reply:
+    text = response.text or ""
+    try:
+        data = response.json() if text else None
+    except ValueError:
+        data = None
+    return Reply(response.status_code, data, text)
+
+
+@dataclass
+class RetryPolicy:
+    """Capped exponential back-off with full jitter; ``sleep`` is injectable for tests."""
+
+    attempts: int = 5
+    base: float = 1.0
+    cap: float = 16.0
+    max_wait: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        return float(min(self.cap, self.base * 2 ** (attempt - 1)) * self.jitter())
+
+
+def encode(body: Any) -> bytes:
+    """Compact UTF-8 JSON, the bytes that are sent (and counted against size limits)."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+@dataclass
+class SheetsApi:
+    """Sheets API v4 (and one Drive call) for one spreadsheet ID at a time."""
+
+    transport: Transport
+    base: str = "https://sheets.googleapis.com"
+    drive_base: str = "https://www.googleapis.com"
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    account: str | None = None
+    """The service account's e-mail, for messages that say whom to share the sheet with."""
+
+    def url(self, spreadsheet_id: str, suffix: str = "") -> str:
+        return f"{self.base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}{suffix}"
+
+    # -- the calls ---------------------------------------------------------------------
+    def get(self, spreadsheet_id: str, fields: str) -> Any:
+        return self.call("GET", self.url(spreadsheet_id), spreadsheet_id, params={"fields": fields})
+
+    def values_batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> Any:
+        params: dict[str, Any] = {
+            "ranges": list(ranges),
+            "majorDimension": "ROWS",
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+        }
+        return self.call("GET", self.url(spreadsheet_id, "/values:batchGet"), spreadsheet_id, params=params)
+
+    def values_get(self, spreadsheet_id: str, a1: str) -> Any:
+        params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+        url = self.url(spreadsheet_id, "/values/" + quote(a1, safe=""))
+        return self.call("GET", url, spreadsheet_id, params=params)
+
+    def values_update(self, spreadsheet_id: str, a1: str, rows: list[list[Any]]) -> Any:
+        url = self.url(spreadsheet_id, "/values/" + quote(a1, safe=""))
+        body = {"range": a1, "majorDimension": "ROWS", "values": rows}
+        return self.call("PUT", url, spreadsheet_id, params={"valueInputOption": "RAW"}, body=encode(body))
+
+    def values_batch_update(self, spreadsheet_id: str, body: bytes) -> Any:
+        return self.call("POST", self.url(spreadsheet_id, "/values:batchUpdate"), spreadsheet_id, body=body)
+
+    def batch_update(self, spreadsheet_id: str, body: bytes) -> Any:
+        return self.call("POST", self.url(spreadsheet_id, ":batchUpdate"), spreadsheet_id, body=body)
+
+    def create(self, body: Mapping[str, Any]) -> Any:
+        return self.call("POST", f"{self.base}/v4/spreadsheets", "", body=encode(body))
+
+    def share(self, spreadsheet_id: str, email: str) -> Any:
+        url = f"{self.drive_base}/drive/v3/files/{quote(spreadsheet_id, safe='')}/permissions"
+        body = {"type": "user", "role": "writer", "emailAddress": email}
+        params = {"sendNotificationEmail": "true", "supportsAllDrives": "true"}
+        return self.call("POST", url, spreadsheet_id, params=params, body=encode(body))
+
+    # -- retries and errors ----------------------------------------------------------
+    def call(
+        self, method: str, url: str, spreadsheet_id: str, *, params: Params | None = None, body: bytes | None = None
+    ) -> Any:
+        """Send with retries; the parsed JSON answer, or an exception with a plain sentence."""
+        waited = 0.0
+        attempt = 0
+        maybe_applied = False  # a write whose answer was lost may have been applied
+        while True:
+            attempt += 1
+            reply: Reply | None
+            try:
+                reply = self.transport(method, url, params=params, body=body)
+            except OSError as err:  # requests' exceptions are OSErrors too
+                reply, failure = None, f"the connection failed ({type(err).__name__})"
+                maybe_applied = maybe_applied or method != "GET"
+            if reply is not None:
+                if 200 <= reply.status < 300:
+                    return reply.data if reply.data is not None else {}
+                if reply.status not in RETRY_STATUSES:
+                    raise self.error(reply, spreadsheet_id, maybe_applied=maybe_applied)
+                failure = f"Google answered {reply.status}"
+            pause = self.retry.delay(attempt)
+            if attempt >= self.retry.attempts or waited + pause > self.retry.max_wait:
+                raise BackendUnavailable(
+                    f"Google Sheets kept failing ({failure}, {attempt} attempts); "
+                    "nothing more was changed, so try again in a few minutes."
+                )
+            self.retry.sleep(pause)
+            waited += pause
+
+    def error(self, reply: Reply, spreadsheet_id: str, *, maybe_applied: bool = False) -> SheetOpsError:
+        """The exception for a final, non-retryable answer."""
+        who = self.account or "the Google account SheetOps runs as"
+        detail = _message(reply)
+        if reply.status in (401, 403):
+            if reply.status == 401:
+                return AccessDenied(
+                    "Google did not accept the credentials; run 'gcloud auth application-default "
+                    "login' or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
+                )
+            return AccessDenied(
+                f"Google refused access to spreadsheet {spreadsheet_id}; share it with {who} "
+                "(as Editor) and try again."
+            )
+        if reply.status == 404:
+            return WorkbookNotFound(
+                f"Google Sheets has no spreadsheet {spreadsheet_id} that SheetOps can open; check "
+                f"the ID or URL, and share the sheet with {who} (as Editor)."
+            )
+        if maybe_applied:
+            return RequestRejected(
+                f"The connection to Google dropped while writing spreadsheet {spreadsheet_id}, and "
+                f"the retry was refused ({detail}); the first attempt may have been saved, so run "
+                "the refresh again to make sure.",
+                detail=detail,
+            )
+        return RequestRejected(
+            f"Google rejected a change to spreadsheet {spreadsheet_id} ({detail}); it was left "
+            "unchanged; please report this to whoever maintains SheetOps.",
+            detail=detail,
+        )
+
+
+def _message(reply: Reply) -> str:
+    data = reply.data
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        return str(data["error"].get("message") or reply.status)
+    return f"HTTP {reply.status}"

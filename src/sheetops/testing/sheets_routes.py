@@ -1,0 +1,89 @@
+"""URL routing of the local Sheets API server: Google's paths to store methods.
+
+Ranges in paths arrive percent-encoded (gspread quotes them, ``:`` included), so the
+``:append``/``:clear`` suffixes are recognised before decoding.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from sheetops.testing.sheets_state import ApiError
+from sheetops.testing.sheets_store import SheetsStore
+
+SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
+_BOOK = re.compile(r"^/v4/spreadsheets/([^/:]+)(.*)$")
+_NAME_IN_QUERY = re.compile(r"name\s*=\s*[\"']((?:[^\"'\\]|\\.)*)[\"']")
+
+
+def _not_found(method: str, path: str) -> ApiError:
+    return ApiError(404, f"Method not found: {method} {path}", "NOT_FOUND")
+
+
+def route(store: SheetsStore, method: str, path: str, params: dict[str, Any], data: dict[str, Any]) -> Any:
+    """Answer one API call (the JSON body of a 200 reply) or raise ApiError."""
+    if path.startswith("/drive/v3/files"):
+        return _drive(store, method, path[len("/drive/v3/files"):], params, data)
+    if path in ("/v4/spreadsheets", "/v4/spreadsheets/") and method == "POST":
+        return store.create(data)
+    m = _BOOK.match(path)
+    if not m:
+        raise _not_found(method, path)
+    sid, rest = unquote(m.group(1)), m.group(2)
+    if rest == "" and method == "GET":
+        return store.get(sid, params)
+    if rest == ":batchUpdate" and method == "POST":
+        return store.batch_update(sid, data)
+    if rest == "/values:batchGet" and method == "GET":
+        return store.values_batch_get(sid, params)
+    if rest == "/values:batchUpdate" and method == "POST":
+        return store.values_batch_update(sid, data)
+    if rest == "/values:batchClear" and method == "POST":
+        return store.values_batch_clear(sid, data)
+    if rest.startswith("/values/"):
+        encoded = rest[len("/values/"):]
+        if method == "POST" and encoded.endswith(":append"):
+            return store.values_append(sid, unquote(encoded[: -len(":append")]), data, params)
+        if method == "POST" and encoded.endswith(":clear"):
+            return store.values_clear(sid, unquote(encoded[: -len(":clear")]))
+        if method == "GET":
+            return store.values_get(sid, unquote(encoded), params)
+        if method == "PUT":
+            return store.values_update(sid, unquote(encoded), data, params)
+    raise _not_found(method, path)
+
+
+def _file(store: SheetsStore, sid: str) -> dict[str, Any]:
+    book = store.book(sid)
+    stamp = store.created.get(sid, "1970-01-01T00:00:00.000Z")
+    return {"kind": "drive#file", "id": sid, "name": book.properties.get("title", ""),
+            "mimeType": SHEETS_MIME, "createdTime": stamp, "modifiedTime": stamp}
+
+
+def _drive(store: SheetsStore, method: str, rest: str, params: dict[str, Any], data: dict[str, Any]) -> Any:
+    """Just enough of Drive v3 files for gspread: create, list by name, get, delete."""
+    if rest in ("", "/") and method == "POST":
+        if data.get("mimeType") != SHEETS_MIME:
+            raise ApiError(400, "Only Google Sheets files can be created on this server.")
+        created = store.create({"properties": {"title": data.get("name") or "Untitled spreadsheet"}})
+        return _file(store, created["spreadsheetId"])
+    if rest in ("", "/") and method == "GET":
+        with store.lock:
+            files = [_file(store, sid) for sid in store.books]
+        m = _NAME_IN_QUERY.search(params.get("q") or "")
+        if m:
+            files = [f for f in files if f["name"] == m.group(1).replace('\\"', '"')]
+        return {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
+    sid = unquote(rest.strip("/"))
+    if "/" in sid:
+        raise _not_found(method, "/drive/v3/files" + rest)
+    if method == "GET":
+        with store.lock:
+            return _file(store, sid)
+    if method == "DELETE":
+        store.delete(sid)
+        return {}
+    raise _not_found(method, "/drive/v3/files" + rest)
+

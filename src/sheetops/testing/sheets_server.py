@@ -1,0 +1,299 @@
+"""A local server speaking the Google Sheets API v4 over HTTP, for tests.
+
+Run the real gspread (with real google-auth credentials) against it::
+
+    with SheetsServer() as server:
+        info, creds = server.service_account()
+        gc = gspread_client(server, creds)          # sheetops.testing.gspread_client
+        sh = gc.open_by_key(server.seed("Book", {"Orders": [["Order ID"], ["A1"]]}))
+
+or from a shell: ``python -m sheetops.testing.sheets_server --port 8765 [--open]``.
+
+What it serves, at Google's paths: ``POST /token`` (JWT-bearer grant), ``/v4/spreadsheets``
+(create, get, batchUpdate, values get/batchGet/update/batchUpdate/append/clear/batchClear)
+and a little of Drive v3 (``/drive/v3/files`` create/list/get/delete) so gspread's
+``Client.create``/``open``/``del_spreadsheet`` work. Errors use Google's JSON shape.
+Formulas are stored as text; see :mod:`sheetops.testing.formulas` for what is computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from sheetops.testing.sheets_auth import OAuthError, TokenAuthority, make_service_account, SCOPE_SHEETS
+from sheetops.testing.sheets_routes import route
+from sheetops.testing.sheets_state import ApiError
+from sheetops.testing.sheets_store import SheetsStore
+from sheetops.testing.sheets_traffic import Counters, Fault, FaultKind, RequestKind, Traffic, quota_message
+
+UNAUTHENTICATED = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
+                   "or other valid authentication credential. "
+                   "See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+
+
+def request_kind(method: str, path: str) -> RequestKind:
+    """Which quota and counter a request belongs to."""
+    if path == "/token":
+        return "auth"
+    if path.startswith("/drive/"):
+        return "drive"
+    if path.startswith("/v4/spreadsheets"):
+        return "read" if method == "GET" else "write"
+    return "other"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms stalls
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet by default
+        if self.server.owner.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def _serve(self, method: str) -> None:
+        owner = self.server.owner
+        split = urlsplit(self.path)
+        raw_path = split.path
+        kind = request_kind(method, raw_path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        owner.traffic.count(kind, len(body) + len(self.path) + sum(len(k) + len(v) + 4 for k, v in self.headers.items()))
+        fault = owner.traffic.next_fault(method, raw_path, kind)
+        if fault is not None:
+            if fault.kind == "drop":
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(2)
+                except OSError:
+                    pass
+                return
+            if fault.kind == "slow":
+                time.sleep(fault.seconds)
+            else:
+                messages = {429: "Resource has been exhausted (e.g. check quota).",
+                            500: "Internal error encountered.", 503: "The service is currently unavailable."}
+                self._send(kind, *_error(ApiError(int(fault.kind), messages[int(fault.kind)])))
+                return
+        status, payload = self._answer(method, raw_path, split.query, body, kind)
+        self._send(kind, status, payload)
+
+    def _answer(self, method: str, path: str, query: str, body: bytes, kind: RequestKind) -> tuple[int, Any]:
+        owner = self.server.owner
+        if kind == "auth":
+            return self._token(method, body)
+        try:
+            if not owner.open_auth:
+                try:
+                    owner.auth.check(self.headers.get("Authorization"), write=kind == "write")
+                except PermissionError as e:
+                    if e.args[0] == 403:
+                        raise ApiError(403, "Request had insufficient authentication scopes.") from None
+                    raise ApiError(401, UNAUTHENTICATED) from None
+            if not owner.traffic.admit(kind):
+                raise ApiError(429, quota_message(kind))
+            params = {k: (v if k == "ranges" else v[-1]) for k, v in parse_qs(query, keep_blank_values=True).items()}
+            try:
+                data = json.loads(body) if body else {}
+            except ValueError:
+                raise ApiError(400, "Invalid JSON payload received.") from None
+            if not isinstance(data, dict):
+                raise ApiError(400, "Invalid JSON payload received. The body must be a JSON object.")
+            return 200, route(owner.store, method, path, params, data)
+        except ApiError as e:
+            return _error(e)
+        except Exception as e:  # a bug in the fake must still answer like a server
+            return _error(ApiError(500, f"Internal error encountered: {type(e).__name__}: {e}"))
+
+    def _token(self, method: str, body: bytes) -> tuple[int, Any]:
+        if method != "POST":
+            return 405, {"error": "invalid_request", "error_description": "Use POST."}
+        form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        try:
+            return 200, self.server.owner.auth.grant(form)
+        except OAuthError as e:
+            return 400, {"error": e.error, "error_description": e.description}
+
+    def _send(self, kind: RequestKind, status: int, payload: Any) -> None:
+        data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        self.server.owner.traffic.add_out(kind, len(data))  # before sending: no race with readers
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self._headers_buffer.append(b"\r\n" + data)  # type: ignore[attr-defined]  # one send
+        self.flush_headers()
+
+
+def _error(e: ApiError) -> tuple[int, Any]:
+    return e.code, e.body()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], owner: SheetsServer) -> None:
+        self.owner = owner
+        super().__init__(address, _Handler)
+
+
+class SheetsServer:
+    """The local Sheets API server: ``start()``/``stop()`` or ``with SheetsServer() as s``.
+
+    ``open_auth=True`` accepts any bearer token (like ``--open``); otherwise tokens must
+    come from the ``/token`` grant or :meth:`issue_token`. Quotas default to Google's
+    300 read and 300 write requests per minute.
+    """
+
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", *, open_auth: bool = False,
+                 read_per_minute: int = 300, write_per_minute: int = 300,
+                 clock: Callable[[], float] = time.monotonic, verbose: bool = False) -> None:
+        self.host, self.port = host, port
+        self.open_auth = open_auth
+        self.verbose = verbose
+        self.store = SheetsStore()
+        self.auth = TokenAuthority()
+        self.traffic = Traffic(read_per_minute=read_per_minute, write_per_minute=write_per_minute, clock=clock)
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> SheetsServer:
+        """Bind (a free port when ``port=0``) and serve in a background thread."""
+        self.bind()
+        assert self._httpd is not None
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sheets-server:{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SheetsServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def bind(self) -> SheetsServer:
+        """Open the listening socket (a free port when ``port=0``) without serving yet."""
+        self._httpd = _HTTPServer((self.host, self.port), self)
+        self.port = self._httpd.server_address[1]
+        self.auth.audiences.add(self.token_uri)
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread (the command line)."""
+        if self._httpd is None:
+            self.bind()
+        assert self._httpd is not None
+        self._httpd.serve_forever()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:8765`` (what SHEETOPS_SHEETS_API holds)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def token_uri(self) -> str:
+        return f"{self.url}/token"
+
+    # -- auth -------------------------------------------------------------------------
+    def service_account(self, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+        """A fresh service account trusted by this server: (info dict, credentials)."""
+        return make_service_account(self.token_uri, authority=self.auth, **kwargs)
+
+    def issue_token(self, scopes: set[str] | None = None, token: str | None = None) -> str:
+        """A bearer token the API accepts, without the JWT dance."""
+        return self.auth.issue("direct@local", frozenset(scopes or {SCOPE_SHEETS}), token=token)
+
+    # -- faults, counters, quotas -----------------------------------------------------
+    def inject(self, kind: FaultKind, **kwargs: Any) -> Fault:
+        """Plan a fault: ``inject(503, nth=3)``, ``inject("drop", method="POST",
+        path=":batchUpdate")``, ``inject("slow", seconds=2)``; see :class:`Fault`."""
+        return self.traffic.inject(kind, **kwargs)
+
+    def counters(self) -> Counters:
+        return self.traffic.snapshot()
+
+    def reset_counters(self) -> None:
+        self.traffic.reset()
+
+    def set_quota(self, *, read_per_minute: int | None = None, write_per_minute: int | None = None) -> None:
+        if read_per_minute is not None:
+            self.traffic.read_per_minute = read_per_minute
+        if write_per_minute is not None:
+            self.traffic.write_per_minute = write_per_minute
+
+    # -- state ------------------------------------------------------------------------
+    def seed(self, title: str, tabs: dict[str, list[list[Any]]] | None = None, **kwargs: Any) -> str:
+        """Create a spreadsheet directly; see :meth:`SheetsStore.seed`."""
+        return self.store.seed(title, tabs, **kwargs)
+
+    def sheet(self, spreadsheet_id: str, title: str) -> Any:
+        return self.store.sheet(spreadsheet_id, title)
+
+    def cells(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
+        return self.store.cells(spreadsheet_id, title)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.store.snapshot()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m sheetops.testing.sheets_server --port PORT [--open] [--token T]``."""
+    parser = argparse.ArgumentParser(description="Local Google Sheets API v4 server for tests.")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--open", action="store_true", help="accept any bearer token")
+    parser.add_argument("--token", help="also accept this bearer token (e.g. SHEETOPS_GOOGLE_TOKEN)")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    server = SheetsServer(args.port, open_auth=args.open, verbose=args.verbose)
+    token = server.issue_token(token=args.token, scopes={SCOPE_SHEETS, "https://www.googleapis.com/auth/drive"})
+    server.bind()
+    print(f"Sheets API on {server.url}  (token URI {server.token_uri})")
+    print(f"export SHEETOPS_SHEETS_API={server.url} SHEETOPS_GOOGLE_TOKEN={token}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["SheetsServer", "main"]

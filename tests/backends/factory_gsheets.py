@@ -1,0 +1,63 @@
+"""The Google Sheets backend in the contract suite, against the local Sheets API server.
+
+One server runs for the whole test session (started on first use, stopped at exit);
+each ``make`` seeds a new spreadsheet on it. The backend talks to it with real gspread and
+a bearer token the server issued.
+"""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+from typing import Any
+
+from sheetops.backends.base import Grid, Workbook
+from sheetops.backends.gsheets import GoogleSheetsWorkbook
+from sheetops.backends.gsheets_api import RetryPolicy
+from sheetops.testing.gspread_client import gspread_client
+from sheetops.testing.sheets_auth import SCOPE_DRIVE_FILE, SCOPE_SHEETS
+from sheetops.testing.sheets_server import SheetsServer
+
+_STATE: dict[str, Any] = {}
+EMAIL = "sheetops-test@local-project.iam.gserviceaccount.com"
+
+
+def server() -> SheetsServer:
+    """The session's server (started on first use)."""
+    if "server" not in _STATE:
+        srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9).start()
+        atexit.register(srv.stop)
+        # A bearer token rather than service-account credentials: google-auth >= 2.62
+        # starts a "Regional Access Boundary" lookup at iamcredentials.googleapis.com after
+        # a service-account token refresh, which is network traffic these tests must not make.
+        token = srv.issue_token(scopes={SCOPE_SHEETS, SCOPE_DRIVE_FILE})
+        _STATE.update(server=srv, email=EMAIL, client=gspread_client(srv, token=token))
+    return _STATE["server"]
+
+
+def client() -> Any:
+    """The session's gspread client (bearer token, URLs rewritten to the server)."""
+    server()
+    return _STATE["client"]
+
+
+def email() -> str:
+    server()
+    return str(_STATE["email"])
+
+
+def workbook(spreadsheet_id: str, **options: Any) -> GoogleSheetsWorkbook:
+    """A backend object on a spreadsheet of the session's server; retries never sleep."""
+    srv = server()
+    options.setdefault("retry", RetryPolicy(sleep=lambda _s: None))
+    return GoogleSheetsWorkbook(_STATE["client"], spreadsheet_id, base_url=srv.url, account=email(), **options)
+
+
+def make(tmp_path: Path, tabs: dict[str, Grid]) -> Workbook:
+    sid = server().seed("SheetOps contract", {k: [list(r) for r in v] for k, v in tabs.items()}, input_option="RAW")
+    return workbook(sid)
+
+
+def reopen(wb: Workbook) -> Workbook:
+    assert isinstance(wb, GoogleSheetsWorkbook)
+    return workbook(wb.spreadsheet_id)

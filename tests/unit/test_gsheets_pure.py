@@ -1,0 +1,172 @@
+"""The Google Sheets backend's pure parts: cell JSON, request builders, retries, credentials."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sheetops.backends import google_auth
+from sheetops.backends.base import CellError, ChartSeries, ChartSpec, Column, Link, Money, Rate, TabEdit, TabWrite
+from sheetops.backends.gsheets_api import Reply, RequestRejected, RetryPolicy, SheetsApi
+from sheetops.backends.gsheets_cells import cell_data, frame_cell, link_formula, read_cell, serial
+from sheetops.backends.gsheets_requests import SheetInfo, a1_index, edit_requests, grid_size, tab_requests
+from sheetops.backends.gsheets_staging import chunk_bodies
+from sheetops.errors import AccessDenied, BackendUnavailable, WorkbookNotFound
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", {"stringValue": "=1+1"}),
+        ("+1", {"stringValue": "+1"}),
+        ("@mia", {"stringValue": "@mia"}),
+        (12.5, {"numberValue": 12.5}),
+        (dt.date(2026, 11, 9), {"numberValue": 46335}),
+        (dt.datetime(1899, 12, 31, 12), {"numberValue": 1.5}),
+        (True, {"boolValue": True}),
+    ],
+)
+def test_values_are_written_with_explicit_types(value: Any, expected: dict[str, Any]) -> None:
+    assert cell_data(value, {})["userEnteredValue"] == expected
+
+
+def test_mixed_cells_carry_their_format() -> None:
+    money = frame_cell(Money(-1205), "mixed", {})
+    assert money == {"userEnteredValue": {"numberValue": -12.05}, "userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}}}
+    assert frame_cell(Rate(125_000), "mixed", {})["userEnteredFormat"]["numberFormat"]["pattern"] == "0.00%"
+    assert frame_cell(None, "mixed", {}) == {}
+
+
+def test_link_formula_escapes_label_and_needs_known_tab() -> None:
+    link = Link("Orders", "K10", 'Say "hi"')
+    assert link_formula(link, {"Orders": 42}) == '=HYPERLINK("#gid=42&range=K10","Say ""hi""")'
+    assert link_formula(link, {}) is None
+    assert cell_data(link, {})["userEnteredValue"] == {"stringValue": 'Say "hi"'}
+
+
+def test_read_cell_maps_errors_and_blanks() -> None:
+    assert read_cell("#REF!") == CellError("#REF!")
+    assert read_cell("#DIV/0!") == CellError("#DIV/0!")
+    assert read_cell("") is None and read_cell(None) is None
+    assert read_cell("#hashtag") == "#hashtag"
+    assert read_cell(46335) == 46335
+
+
+def test_serial_matches_google_epoch() -> None:
+    assert serial(dt.date(1899, 12, 31)) == 1
+    assert serial(dt.date(2026, 11, 9)) == 46335
+
+
+def _tab(rows: int) -> TabWrite:
+    frame = pd.DataFrame(
+        {
+            "Creator": [f"@c{i}" for i in range(rows)],
+            "Amount": pd.array(range(rows), dtype="Int64"),
+            "Cell": [Link("Orders", f"A{i + 2}") for i in range(rows)],
+        }
+    )
+    chart = ChartSpec("bar", "GMV", "Creator", (ChartSeries("Amount", "Amount"),), 0, min(rows, 5) - 1, "E2")
+    return TabWrite("Issues", [Column("Creator"), Column("Amount", "money"), Column("Cell", "link")], frame, charts=[chart], dropdowns={"Creator": ("a",)})
+
+
+def test_request_count_for_a_tab_does_not_grow_with_rows() -> None:
+    info = SheetInfo(7, "Issues", protections=[1], charts=[2])
+    small = tab_requests(_tab(10), 7, info, {"Orders": 0}, editor="sa@x.iam.gserviceaccount.com")
+    big = tab_requests(_tab(5000), 7, info, {"Orders": 0}, editor=None)
+    assert [next(iter(r)) for r in small] == [next(iter(r)) for r in big]
+    kinds = [next(iter(r)) for r in small]
+    assert kinds[:3] == ["deleteEmbeddedObject", "deleteProtectedRange", "updateCells"]
+    assert "addChart" in kinds and "addProtectedRange" in kinds and "setDataValidation" in kinds
+
+
+def test_grid_size_covers_data_and_chart_anchor() -> None:
+    assert a1_index("E2") == (1, 4)
+    assert grid_size(_tab(3)) == (5, 5)
+
+
+def test_edits_expand_grid_and_append() -> None:
+    info = SheetInfo(3, "Orders", row_count=3, column_count=3)
+    edit = TabEdit("Orders", set_cells={(1, 1): 13.0, (1, 2): "x"}, append=[["O3", Money(725), "=2+2"]], add_headers={3: "Status"})
+    reqs = edit_requests(edit, info, {})
+    kinds = [next(iter(r)) for r in reqs]
+    assert kinds == ["appendDimension", "updateCells", "updateCells", "appendCells"]
+    assert reqs[2]["updateCells"]["rows"][0]["values"][1] == {"userEnteredValue": {"stringValue": "x"}}
+    appended = reqs[3]["appendCells"]["rows"][0]["values"]
+    assert appended[2] == {"userEnteredValue": {"stringValue": "=2+2"}}
+
+
+def test_staging_chunks_respect_the_byte_limit() -> None:
+    values, cells = chunk_bodies([(_tab(3000), 99)], {"Orders": 0}, limit=50_000)
+    assert len(values) > 1 and len(cells) > 1
+    for body in values + cells:
+        assert len(json.dumps(body, separators=(",", ":")).encode()) <= 50_000
+    rows = [row for body in values for vr in body["data"] for row in vr["values"]]
+    assert len(rows) == 3001 and rows[1] == ["@c0", 0.0, None]
+    links = sum(len(r["updateCells"]["rows"]) for body in cells for r in body["requests"])
+    assert links == 3000
+
+
+class _Script:
+    """A transport answering from a list of statuses (or exceptions)."""
+
+    def __init__(self, *answers: int | Exception) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def __call__(self, method: str, url: str, *, params: Any, body: Any) -> Reply:
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return Reply(answer, {"ok": True} if answer == 200 else {"error": {"message": "nope"}})
+
+
+def _api(script: _Script, sleeps: list[float]) -> SheetsApi:
+    return SheetsApi(script, retry=RetryPolicy(attempts=5, sleep=sleeps.append, jitter=lambda: 1.0), account="bot@p.iam.gserviceaccount.com")
+
+
+def test_retries_429_503_and_connection_errors_then_succeeds() -> None:
+    sleeps: list[float] = []
+    script = _Script(429, 503, ConnectionError("reset"), 200)
+    assert _api(script, sleeps).get("id", "sheets") == {"ok": True}
+    assert script.calls == 4 and sleeps == [1.0, 2.0, 4.0]
+
+
+def test_gives_up_after_attempts_with_a_plain_sentence() -> None:
+    sleeps: list[float] = []
+    script = _Script(*([503] * 5))
+    with pytest.raises(BackendUnavailable, match="try again in a few minutes"):
+        _api(script, sleeps).get("id", "sheets")
+    assert script.calls == 5 and len(sleeps) == 4
+
+
+def test_total_wait_is_capped() -> None:
+    sleeps: list[float] = []
+    api = SheetsApi(_Script(*([500] * 10)), retry=RetryPolicy(attempts=10, base=10, cap=30, max_wait=45, sleep=sleeps.append, jitter=lambda: 1.0))
+    with pytest.raises(BackendUnavailable):
+        api.get("id", "x")
+    assert sum(sleeps) <= 45
+
+
+def test_access_errors_say_whom_to_share_with() -> None:
+    with pytest.raises(AccessDenied, match="bot@p.iam.gserviceaccount.com"):
+        _api(_Script(403), []).get("id", "x")
+    with pytest.raises(WorkbookNotFound, match="share the sheet with bot@p"):
+        _api(_Script(404), []).get("id", "x")
+    with pytest.raises(RequestRejected):
+        _api(_Script(400), []).get("id", "x")
+
+
+def test_token_only_for_loopback_servers() -> None:
+    with pytest.raises(AccessDenied):
+        google_auth.authorized_client(environ={"SHEETOPS_GOOGLE_TOKEN": "t", "SHEETOPS_SHEETS_API": "https://sheets.example.com"})
+    with pytest.raises(AccessDenied):
+        google_auth.authorized_client(environ={"SHEETOPS_GOOGLE_TOKEN": "t"})
+    client, account = google_auth.authorized_client(environ={"SHEETOPS_GOOGLE_TOKEN": "t", "SHEETOPS_SHEETS_API": "http://127.0.0.1:9"})
+    assert client.http_client.session.headers["Authorization"] == "Bearer t" and account is None
+    assert google_auth.is_loopback("http://localhost:1") and google_auth.is_loopback("http://[::1]:2")
+    assert not google_auth.is_loopback("http://127.example.com")
