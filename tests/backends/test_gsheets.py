@@ -352,10 +352,10 @@ def test_create_spreadsheet_applies_the_template() -> None:
     assert sid in url
     wb = factory.workbook(sid)
     names = wb.tab_names()
-    assert names[:3] == ["Settings", "Creators", "Campaigns"] and "Orders" in names and "Payouts" in names
+    assert names[:4] == ["Start Here", "Settings", "Creators", "Campaigns"] and "Orders" in names and "Payouts" in names
     assert "Sheet1" not in names
     grids = wb.read(["Settings", "Orders"])
-    assert grids["Settings"][1] == ["Currency", "USD"]
+    assert grids["Settings"][1][:2] == ["Currency", "USD"]
     assert grids["Orders"][0][:2] == ["Order ID", "SKU ID"]
     book = _book(sid)
     orders = next(s for s in book["sheets"] if s["properties"]["title"] == "Orders")

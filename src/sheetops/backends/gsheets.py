@@ -249,7 +249,7 @@ def create_spreadsheet(
     The template's requests are applied in one ``batchUpdate``; ``share`` (an e-mail) is
     given edit access through the Drive API. Asks for the spreadsheets and Drive file
     scopes only. ``sheetops init --google --title T [--share E]`` calls this."""
-    from .gsheets_template import template_requests
+    from ..templates.google import google_template_requests
 
     account = None
     if client is None:
@@ -265,7 +265,7 @@ def create_spreadsheet(
     created = api.create({"properties": {"title": title}})
     sheet_id = str(created["spreadsheetId"])
     first = [int(s["properties"]["sheetId"]) for s in created.get("sheets") or [] if "properties" in s]
-    requests = (template or template_requests)()
+    requests = (template or google_template_requests)()
     requests += [{"deleteSheet": {"sheetId": i}} for i in first]
     api.batch_update(sheet_id, encode({"requests": requests}))
     url = str(created.get("spreadsheetUrl") or f"https://docs.google.com/spreadsheets/d/{sheet_id}/edit")
