@@ -124,8 +124,10 @@ def _init(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from . import refresh
+    from .progress import step_printer
 
-    result = refresh(args.workbook, as_of=args.as_of, dry_run=args.dry_run, trigger="cli")
+    result = refresh(args.workbook, as_of=args.as_of, dry_run=args.dry_run, trigger="cli",
+                     on_step=None if args.json else step_printer())
     if args.json:
         print(json.dumps(result.to_json()))
     else:
@@ -135,8 +137,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def summary(result: RunResult) -> str:
     """A few plain lines about a run, for people."""
-    from .backends.base import money_text
-
     verb = "Checked (dry run, nothing written)" if result.dry_run else "Refreshed"
     i, p = result.issues, result.payouts
     lines = [
@@ -144,7 +144,7 @@ def summary(result: RunResult) -> str:
         "Rows read: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()) + ".",
         f"Issues: {i['error']} errors, {i['warning']} warnings, {i['info']} notes"
         + (" - see the Issues tab." if sum(i.values()) else "."),
-        f"Payouts: {p['draft']} ready to approve (total {money_text(result.draft_total_cents)}), "
+        f"Payouts: {p['draft']} ready to approve (total {_grouped(result.draft_total_cents)}), "
         f"{p['below_minimum']} below minimum, {p['on_hold']} on hold, {p['locked']} approved or paid.",
     ]
     if result.message:
@@ -152,6 +152,12 @@ def summary(result: RunResult) -> str:
     if result.dry_run and result.changes:
         lines.append("Would write: " + ", ".join(f"{k} ({v['rows_after']} rows)" for k, v in result.changes.items()) + ".")
     return "\n".join(lines)
+
+
+def _grouped(cents: int) -> str:
+    """Cents as ``12,245.46`` for people (integer arithmetic, no float)."""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{'-' if cents < 0 else ''}{whole:,}.{frac:02d}"
 
 
 def _import(args: argparse.Namespace) -> int:

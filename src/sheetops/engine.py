@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 
@@ -70,15 +71,19 @@ def compute(grids: dict[str, Grid | None], as_of: dt.date | str | None) -> Compu
     return Computed(program, log, day, items, ledger, rollups)
 
 
-def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger) -> RunResult:
+def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger,
+                on_step: Callable[[str], None] | None = None) -> RunResult:
+    step = on_step or (lambda _name: None)
     started_wall = dt.datetime.now().replace(microsecond=0)
     started = time.perf_counter()
     tabs = resolve_tabs(backend)
     parse_as_of(as_of)
     with nullcontext() if dry_run else backend.lock():
+        step(f"Reading {backend.label}")
         grids_actual = backend.read(list(tabs.values()))
         grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
         result = RunResult(workbook=backend.label, as_of=parse_as_of(as_of) or dt.date.today(), dry_run=dry_run)
+        step("Checking every row and computing payouts")
         try:
             done = compute(grids, as_of)
         except Exception as exc:  # still leave a trace in the Run Log, then let the door report it
@@ -92,6 +97,7 @@ def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool
         if dry_run:
             result.changes = describe_changes(plan, grids)
         else:
+            step("Writing the tool tabs")
             backend.apply(plan)
     result.seconds = time.perf_counter() - started
     return result

@@ -37,3 +37,17 @@ def progress_bar(label: str, *, stream: TextIO | None = None, min_interval: floa
         if active:
             out.write("\n")
             out.flush()
+
+
+def step_printer(stream: TextIO | None = None) -> Callable[[str], None] | None:
+    """``on_step`` for ``sheetops.refresh``: prints each step on a terminal, else nothing."""
+    out = stream or sys.stderr
+    if not (hasattr(out, "isatty") and out.isatty()):
+        return None
+    started = time.monotonic()
+
+    def show(name: str) -> None:
+        out.write(f"[{time.monotonic() - started:6.1f} s] {name}...\n")
+        out.flush()
+
+    return show

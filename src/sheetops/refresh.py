@@ -9,7 +9,7 @@ import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from .backends import open_workbook
 from .backends.base import Workbook, money_text
@@ -60,16 +60,18 @@ def refresh(
     dry_run: bool = False,
     *,
     trigger: Trigger = "api",
+    on_step: "Callable[[str], None] | None" = None,
 ) -> RunResult:
     """Refresh one workbook: read, check, compute and (unless ``dry_run``) write.
 
     ``workbook`` is a path, a Google Sheets URL, ``gsheet:<ID>`` or an open backend.
     ``as_of`` defaults to the Settings ``As of`` value, else today in the Settings time zone.
+    ``on_step`` is told the name of each long step as it starts (the CLI shows them).
     Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
     from .engine import run_refresh
 
     backend = open_workbook(workbook)
     started = time.perf_counter()
-    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger)
+    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
     result.seconds = time.perf_counter() - started
     return result
