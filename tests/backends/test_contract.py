@@ -118,3 +118,25 @@ def test_any_text_and_amount_round_trips(backend: ModuleType, tmp_path: Path, te
     rows = _grid(backend.reopen(wb), "Issues")[1 : n + 1]
     assert [r[0] for r in rows] == texts
     assert [parse_money(r[1]).value for r in rows] == cents[:n]
+
+
+def test_worked_example_on_every_backend(backend: ModuleType, tmp_path: Path) -> None:
+    """The spec's worked example gives the same payouts and errors on every backend, twice."""
+    from sheetops import refresh
+
+    from ..conftest import EXAMPLES, load_example
+
+    example = load_example(EXAMPLES[0])
+    wb = backend.make(tmp_path, example["tabs"])
+    first = refresh(wb, as_of=example["as_of"])
+    payouts = _grid(backend.reopen(wb), "Payouts")
+    header = payouts[0]
+    got = {r[0]: dict(zip(header, r)) for r in payouts[1:] if r and r[0]}
+    for want in example["expected"]["payouts"]:
+        row = got[want["Payout ID"]]
+        assert parse_money(row["Total"]).value == parse_money(want["Total"]).value
+        assert row["Status"] == want["Status"]
+    assert first.issues["error"] == len(example["expected"]["error_issues"])
+    again = refresh(backend.reopen(wb), as_of=example["as_of"])
+    assert again.to_json()["payouts"] == first.to_json()["payouts"]
+    assert _trim(_grid(backend.reopen(wb), "Payouts")) == _trim(payouts)
