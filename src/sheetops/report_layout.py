@@ -76,10 +76,13 @@ class Layout:
               series: Sequence[str], *, first: int | None = None, last: int | None = None) -> None:
         """A native chart of ``series`` (block column names) against ``categories``, placed to
         the right of the report at the height of the block, never over an earlier chart.
-        Skipped when the block has no data rows: a chart of nothing helps no one."""
+        A series with no value at all (say, no campaign has a target) is left out, and the
+        chart is skipped when nothing is left to draw: a chart of nothing helps no one."""
         lo = block.first if first is None else first
         hi = block.last if last is None else last
-        if hi < lo:
+        series = [name for name in series
+                  if any(self.rows[r][block.header.index(name)] is not None for r in range(lo, hi + 1))]
+        if hi < lo or not series:
             return
         top = max(block.header_row - 1, self._next_chart_row, 0)
         self._next_chart_row = top + CHART_ROWS

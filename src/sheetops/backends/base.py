@@ -128,6 +128,11 @@ class ChartSpec:
     ``categories`` and each series name a column of the tab; the chart covers data rows
     ``first_row`` to ``last_row`` inclusive (0-based frame rows). ``anchor`` is the A1 cell
     of the chart's top-left corner.
+
+    Report tabs (``header=False``, columns named by their letters ``A``..``H``) stack several
+    small tables in one frame; a chart then covers one table's rows, and frame row 0 is the
+    sheet's row 1. Such ranges start below the table's own header row, so a backend should
+    take each series' legend label from ``ChartSeries.name``.
     """
 
     kind: Literal["line", "column", "bar"]
