@@ -19,8 +19,7 @@ import pandas as pd
 from . import schema
 from .backends.base import TabWrite
 from .periods import is_closed, period_end
-from .report_layout import Layout, change, day_text, money, ratio, roster, share, who
-from .reports import ZERO_ROW, headline_rows
+from .report_layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
 from .rollups import sales_lines
 from .validate import Program
 
@@ -190,7 +189,7 @@ def _by_campaign(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales
     body = []
     for k in order:
         camp = info.get(k, {})
-        body.append([camp.get("Campaign", k or NO_CAMPAIGN), camp.get("Name"), money(int(a[k])), money(int(b[k])),
+        body.append([camp.get("Campaign", k or NO_CAMPAIGN), blank(camp.get("Name")), money(int(a[k])), money(int(b[k])),
                      change(int(a[k]), int(b[k])), money(camp.get("Target GMV")), ratio(camp.get("Progress"))])
     block = lay.table(["Campaign", "Name", "This quarter", "Last quarter", "Change", "Target GMV", "Progress"], body)
     if block.empty:

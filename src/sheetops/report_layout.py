@@ -114,7 +114,7 @@ def ratio(value: Any) -> Ratio | None:
     return Ratio(float(value))
 
 
-def change(now: int | float, before: int | float) -> Ratio | None:
+def change(now: float | None, before: float | None) -> Ratio | None:
     """Relative change from ``before`` to ``now`` (0.25 is +25%); blank when ``before`` is 0."""
     if before is None or now is None or pd.isna(before) or pd.isna(now) or before == 0:
         return None
@@ -174,3 +174,34 @@ def _text(value: Any) -> str | None:
 def day_text(day: Any) -> str:
     """A date as ISO text (``2026-11-09``): unambiguous for every reader."""
     return pd.Timestamp(day).date().isoformat()
+
+
+def blank(value: Any) -> Any:
+    """``None`` for a missing value (None, NaN, NaT), else the value itself."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+ZERO_ROW: dict[str, int] = {"GMV": 0, "Refunds": 0, "Net GMV": 0, "Orders": 0, "Units": 0, "TikTok commission": 0,
+                            "Brand payouts": 0, "Sample cost": 0, "Creator cost": 0}
+
+
+def headline_rows(now: dict[str, Any], before: dict[str, Any]) -> list[list[Any]]:
+    """Measure, this period, the period before, change: amounts and counts change in percent,
+    refund rate and ROI in percentage points (said in the row's last cell)."""
+    rows: list[list[Any]] = []
+    for name in ("GMV", "Net GMV"):
+        rows.append([name, money(now[name]), money(before[name]), change(now[name], before[name])])
+    for name in ("Orders", "Units"):
+        rows.append([name, now[name], before[name], change(now[name], before[name])])
+    aov_now, aov_before = aov_cents(now["GMV"], now["Orders"]), aov_cents(before["GMV"], before["Orders"])
+    rows.append(["AOV", money(aov_now), money(aov_before), change(aov_now, aov_before)])
+    rate_now, rate_before = safe_div(now["Refunds"], now["GMV"]), safe_div(before["Refunds"], before["GMV"])
+    rows.append(["Refund rate", ratio(rate_now), ratio(rate_before), points(rate_now, rate_before),
+                 "change in points"])
+    for name in ("TikTok commission", "Brand payouts", "Creator cost"):
+        rows.append([name, money(now[name]), money(before[name]), change(now[name], before[name])])
+    roi_now = safe_div(now["Net GMV"], now["Creator cost"])
+    roi_before = safe_div(before["Net GMV"], before["Creator cost"])
+    rows.append(["ROI (Net GMV / creator cost)", ratio(roi_now), ratio(roi_before), points(roi_now, roi_before),
+                 "change in points"])
+    return rows

@@ -17,10 +17,11 @@ import pandas as pd
 from . import schema
 from .backends.base import TabWrite
 from .periods import period_end
-from .report_layout import (Layout, aov_cents, change, day_text, money, points, ratio, roster, safe_div, share,
-                            who)
+from .qbr import quarterly_review
+from .report_layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
 from .rollups import sales_lines
 from .settings import Settings
+from .validate import Program
 
 if TYPE_CHECKING:  # engine imports this module
     from .engine import Computed
@@ -47,8 +48,6 @@ class Words:
 
 def report_tabs(done: Computed) -> list[TabWrite]:
     """Every report tab of a refresh: the Weekly (or Monthly) Report, then the QBR."""
-    from .qbr import quarterly_review
-
     sales = sales_lines(done.program)
     return [period_report(done, sales=sales), quarterly_review(done, sales=sales)]
 
@@ -100,38 +99,12 @@ def _span(start: pd.Timestamp, settings: Settings) -> str:
     return f"{day_text(start)} to {day_text(period_end(start, settings))}"
 
 
-ZERO_ROW: dict[str, int] = {"GMV": 0, "Refunds": 0, "Net GMV": 0, "Orders": 0, "Units": 0, "TikTok commission": 0,
-                            "Brand payouts": 0, "Sample cost": 0, "Creator cost": 0}
-
-
 def period_rows(by_period: pd.DataFrame) -> dict[pd.Timestamp, dict[str, int]]:
     """The sums of each GMV by Period row, by period start (a missing period is all zeros)."""
     if by_period.empty:
         return {}
     sums = by_period[["Period start", *ZERO_ROW]].to_dict("records")
     return {pd.Timestamp(r.pop("Period start")): {k: int(v) for k, v in r.items()} for r in sums}
-
-
-def headline_rows(now: dict[str, Any], before: dict[str, Any]) -> list[list[Any]]:
-    """Measure, this period, the period before, change: amounts and counts change in percent,
-    refund rate and ROI in percentage points (said in the row's last cell)."""
-    rows: list[list[Any]] = []
-    for name in ("GMV", "Net GMV"):
-        rows.append([name, money(now[name]), money(before[name]), change(now[name], before[name])])
-    for name in ("Orders", "Units"):
-        rows.append([name, now[name], before[name], change(now[name], before[name])])
-    aov_now, aov_before = aov_cents(now["GMV"], now["Orders"]), aov_cents(before["GMV"], before["Orders"])
-    rows.append(["AOV", money(aov_now), money(aov_before), change(aov_now, aov_before)])
-    rate_now, rate_before = safe_div(now["Refunds"], now["GMV"]), safe_div(before["Refunds"], before["GMV"])
-    rows.append(["Refund rate", ratio(rate_now), ratio(rate_before), points(rate_now, rate_before),
-                 "change in points"])
-    for name in ("TikTok commission", "Brand payouts", "Creator cost"):
-        rows.append([name, money(now[name]), money(before[name]), change(now[name], before[name])])
-    roi_now = safe_div(now["Net GMV"], now["Creator cost"])
-    roi_before = safe_div(before["Net GMV"], before["Creator cost"])
-    rows.append(["ROI (Net GMV / creator cost)", ratio(roi_now), ratio(roi_before), points(roi_now, roi_before),
-                 "change in points"])
-    return rows
 
 
 def trend_starts(last: pd.Timestamp, settings: Settings, count: int = TREND_PERIODS) -> list[pd.Timestamp]:
@@ -155,7 +128,7 @@ def _top_creators(lay: Layout, by_creator: pd.DataFrame, now: dict[str, Any], be
     lay.line(f"Top {TOP_CREATORS} creators by Net GMV",
              f"share of the {words.period}'s Net GMV; change on the {words.period} before")
     top = by_creator[by_creator["Net GMV"] > 0].head(TOP_CREATORS) if not by_creator.empty else by_creator
-    body = [[int(r["Rank"]), r["Creator"], _blank(r["Name"]), _blank(r["Tier"]), money(r["Net GMV"]),
+    body = [[int(r["Rank"]), r["Creator"], blank(r["Name"]), blank(r["Tier"]), money(r["Net GMV"]),
              ratio(r["Share"]), ratio(r["Change"]), int(r["Orders"])] for r in top.to_dict("records")]
     block = lay.table(["Rank", "Creator", "Name", "Tier", "Net GMV", "Share", "Change", "Orders"], body)
     if block.empty:
@@ -169,11 +142,7 @@ def _top_creators(lay: Layout, by_creator: pd.DataFrame, now: dict[str, Any], be
     lay.chart("bar", "Top creators by Net GMV", block, "Creator", ["Net GMV"])
 
 
-def _blank(value: Any) -> Any:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-
-
-def _campaigns(lay: Layout, program: Any, by_campaign: pd.DataFrame, sales: pd.DataFrame, last: pd.Timestamp,
+def _campaigns(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales: pd.DataFrame, last: pd.Timestamp,
                settings: Settings, words: Words) -> None:
     """Campaigns that ran during the reported period: Net GMV in it, to date, and progress."""
     lay.line("Campaigns against target", "Net GMV to date covers each campaign's whole Start to End")
@@ -188,7 +157,7 @@ def _campaigns(lay: Layout, program: Any, by_campaign: pd.DataFrame, sales: pd.D
             if not pd.isna(row["End"]):
                 in_period &= sales["day"] <= row["End"]
             net = int((sales.loc[in_period, "gmv"] - sales.loc[in_period, "refund"]).sum())
-            body.append([row["Campaign"], _blank(row["Name"]), _blank(row["Status"]), money(net),
+            body.append([row["Campaign"], blank(row["Name"]), blank(row["Status"]), money(net),
                          money(row["Net GMV"]), money(row["Target GMV"]), ratio(row["Progress"]),
                          day_text(row["End"]) if not pd.isna(row["End"]) else None])
     block = lay.table(["Campaign", "Name", "Status", f"Net GMV this {words.period}", "Net GMV to date",

@@ -176,3 +176,19 @@ def test_text_from_people_stays_text() -> None:
     sheetops.refresh(wb, as_of=AS_OF)
     assert grid(wb, "Weekly Report")[1][1] == "=1+1"
     assert section(grid(wb, "Weekly Report"), TOP) == []
+
+
+def test_spec_examples_report_the_rollup_numbers(example: dict) -> None:
+    """On the spec's worked examples, the report's headline equals the GMV by Period tab."""
+    from sheetops.backends.memory import MemoryWorkbook
+
+    wb = MemoryWorkbook(example["tabs"])
+    sheetops.refresh(wb, as_of=example["as_of"])
+    name = "Weekly Report" if "Weekly Report" in wb.tabs else "Monthly Report"
+    rows = grid(wb, name)
+    periods = {r["Period start"].isoformat(): r for r in tab_dicts(wb, "GMV by Period")}
+    now_start, before_start = rows[2][1].split(" to ")[0], rows[3][1].split(" to ")[0]
+    for measure_name in ("GMV", "Net GMV", "Orders", "Units", "Brand payouts", "Creator cost"):
+        now, before = measure(rows, measure_name)[:2]
+        assert now == (periods[now_start][measure_name] if now_start in periods else 0)
+        assert before == (periods[before_start][measure_name] if before_start in periods else 0)
