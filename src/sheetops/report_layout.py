@@ -90,6 +90,7 @@ class Layout:
             kind=kind, title=title, categories=block.letter(categories),
             series=tuple(ChartSeries(name, block.letter(name)) for name in series),
             first_row=lo, last_row=hi, anchor=cell_a1(top, CHART_COLUMN),
+            header_row=block.header_row if lo == block.first else None,
         ))
 
     def tab(self, name: str) -> TabWrite:

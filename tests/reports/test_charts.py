@@ -31,8 +31,9 @@ def check_charts(tab: TabWrite) -> None:
             assert all(v is None or isinstance(v, (Money, int, float)) and not isinstance(v, (bool, Ratio))
                        for v in values), (chart.title, values)
             assert any(v is not None for v in values)
-            header_row = frame.iloc[chart.first_row - 1].tolist()
-            assert s.name in header_row  # the series is named after its block's column header
+            assert chart.header_row == chart.first_row - 1
+            header_row = frame.iloc[chart.header_row].tolist()
+            assert header_row[letters.index(s.column)] == s.name  # named by its block's header cell
         col, row = re.fullmatch(r"([A-Z]+)(\d+)", chart.anchor).groups()  # type: ignore[union-attr]
         assert len(col) > 1 or ord(col) - ord("A") >= WIDTH, "charts sit to the right of the report"
         tops.append(int(row))
