@@ -18,6 +18,7 @@ from .issues import IssueLog
 from .ledger import Ledger, build_payouts
 from .periods import is_closed
 from .refresh import RunResult, Trigger
+from .reports import report_tabs
 from .rollups import Rollups, build_rollups
 from .tool_tabs import issues_tab, lines_tab, payouts_tab, rollup_tabs, run_log_tab
 from .validate import Program, check_program
@@ -127,6 +128,7 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
     if not done.program.blocking:
         plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger)]
     plan.tabs += rollup_tabs(done.rollups)
+    plan.tabs += report_tabs(done)
     plan.tabs.append(issues_tab(done.log))
     rows = {t.name: t.rows_read for t in done.program.tables}
     plan.tabs.append(run_log_tab(grids.get(schema.RUN_LOG), _run_row(

@@ -128,6 +128,13 @@ class ChartSpec:
     ``categories`` and each series name a column of the tab; the chart covers data rows
     ``first_row`` to ``last_row`` inclusive (0-based frame rows). ``anchor`` is the A1 cell
     of the chart's top-left corner.
+
+    Report tabs (``header=False``, columns named by their letters ``A``..``H``) stack several
+    small tables in one frame; a chart then covers one table's rows, and frame row 0 is the
+    sheet's row 1. Such ranges start below the table's own header row, so a backend should
+    take each series' legend label from ``ChartSeries.name``, or, where labels must come
+    from cells (Google Sheets ``headerCount``), from ``header_row``: the 0-based frame row
+    just above ``first_row`` whose cells hold the series' names (``None``: no such row).
     """
 
     kind: Literal["line", "column", "bar"]
@@ -139,6 +146,7 @@ class ChartSpec:
     anchor: str
     width_cm: float = 16.0
     height_cm: float = 8.0
+    header_row: int | None = None
 
 
 @dataclass
