@@ -50,6 +50,8 @@ def test_other_tabs_parts_stay_byte_identical(tmp_path: Path, suffix: str) -> No
     assert X14_EXT.encode() in after["xl/worksheets/sheet2.xml"]
     if suffix == ".xlsm":
         assert after["xl/vbaProject.bin"] == VBA_BYTES
+    with zipfile.ZipFile(path) as z:  # untouched parts are copied compressed, as they were
+        assert z.getinfo("xl/media/image1.png").CRC == zipfile.crc32(before["xl/media/image1.png"]) & 0xFFFFFFFF
     new = _tool_parts(after, before)
     assert {"xl/worksheets/sheet4.xml", "xl/worksheets/sheet5.xml"} <= new
     # the result still opens, with the people's things intact

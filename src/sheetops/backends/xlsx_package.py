@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,6 +245,52 @@ class Package:
 
 
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy one part unchanged: its compressed bytes as they are when possible (fast, and
+    exactly the same data), else by decompressing and compressing again."""
+    if not _copy_raw(source, info, out):
+        _copy_recompressed(source, info, out)
+
+
+def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy the stored (compressed) bytes of an entry. This uses zipfile's writer state
+    (``start_dir``, ``_writecheck``, ``_didModify``) the way ``ZipFile.open(mode="w")``
+    does; when those are missing (another Python), the caller falls back."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return False
+    if not all(hasattr(out, a) for a in ("start_dir", "_writecheck", "_didModify", "fp")) or source.fp is None:
+        return False
+    src = source.fp
+    src.seek(info.header_offset)
+    header = src.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return False
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    clone = zipfile.ZipInfo(info.filename, info.date_time)
+    clone.compress_type = info.compress_type
+    clone.external_attr = info.external_attr
+    clone.comment = info.comment
+    clone.CRC, clone.compress_size, clone.file_size = info.CRC, info.compress_size, info.file_size
+    zip64 = clone.file_size > zipfile.ZIP64_LIMIT or clone.compress_size > zipfile.ZIP64_LIMIT
+    out.fp.seek(out.start_dir)
+    clone.header_offset = out.fp.tell()
+    out._writecheck(clone)
+    out._didModify = True
+    out.fp.write(clone.FileHeader(zip64))
+    src.seek(info.header_offset + 30 + name_len + extra_len)
+    left = info.compress_size
+    while left:
+        chunk = src.read(min(left, 1 << 22))
+        if not chunk:
+            raise zipfile.BadZipFile(f"{info.filename} is truncated")
+        out.fp.write(chunk)
+        left -= len(chunk)
+    out.filelist.append(clone)
+    out.NameToInfo[clone.filename] = clone
+    out.start_dir = out.fp.tell()
+    return True
+
+
+def _copy_recompressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     clone = zipfile.ZipInfo(info.filename, info.date_time)
     clone.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
     clone.external_attr = info.external_attr

@@ -9,7 +9,6 @@ runs at memory speed.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -36,7 +35,7 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     try:
         for name, part in parts.items():
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            grid: Grid = [[_raw(v) for v in row] for row in rows]
+            grid: Grid = [[None if v == "" else v for v in row] for row in rows]  # calamine: "" is empty
             _trim(grid)
             if part:
                 for (r, c), error in _error_cells(zip_file, part):
@@ -45,14 +44,6 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     finally:
         book.close()
     return out
-
-
-def _raw(value: object) -> RawCell:
-    if value == "" and isinstance(value, str):
-        return None
-    if isinstance(value, (str, bool, int, float, dt.date, dt.time)):
-        return value
-    return str(value)  # pragma: no cover - calamine has no other cell types
 
 
 def _trim(grid: Grid) -> None:
