@@ -14,7 +14,7 @@ import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Union
 
 from ..errors import NotASheetOpsWorkbook
 from .xlsx_xml import attrs, esc_attr
@@ -257,7 +257,8 @@ def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFi
     does; when those are missing (another Python), the caller falls back."""
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         return False
-    if not all(hasattr(out, a) for a in ("start_dir", "_writecheck", "_didModify", "fp")) or source.fp is None:
+    writer: Any = out  # zipfile's writer state is private; checked, not assumed
+    if not all(hasattr(writer, a) for a in ("start_dir", "_writecheck", "_didModify")) or not writer.fp or not source.fp:
         return False
     src = source.fp
     src.seek(info.header_offset)
@@ -271,22 +272,22 @@ def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFi
     clone.comment = info.comment
     clone.CRC, clone.compress_size, clone.file_size = info.CRC, info.compress_size, info.file_size
     zip64 = clone.file_size > zipfile.ZIP64_LIMIT or clone.compress_size > zipfile.ZIP64_LIMIT
-    out.fp.seek(out.start_dir)
-    clone.header_offset = out.fp.tell()
-    out._writecheck(clone)
-    out._didModify = True
-    out.fp.write(clone.FileHeader(zip64))
+    writer.fp.seek(writer.start_dir)
+    clone.header_offset = writer.fp.tell()
+    writer._writecheck(clone)
+    writer._didModify = True
+    writer.fp.write(clone.FileHeader(zip64))
     src.seek(info.header_offset + 30 + name_len + extra_len)
     left = info.compress_size
     while left:
         chunk = src.read(min(left, 1 << 22))
         if not chunk:
             raise zipfile.BadZipFile(f"{info.filename} is truncated")
-        out.fp.write(chunk)
+        writer.fp.write(chunk)
         left -= len(chunk)
-    out.filelist.append(clone)
-    out.NameToInfo[clone.filename] = clone
-    out.start_dir = out.fp.tell()
+    writer.filelist.append(clone)
+    writer.NameToInfo[clone.filename] = clone
+    writer.start_dir = writer.fp.tell()
     return True
 
 
@@ -301,7 +302,7 @@ def _copy_recompressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipf
             sink.write(chunk)
 
 
-def _chunks(stream: zipfile.ZipExtFile, size: int = 1 << 22) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes], size: int = 1 << 22) -> Iterator[bytes]:
     while True:
         chunk = stream.read(size)
         if not chunk:

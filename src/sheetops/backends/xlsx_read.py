@@ -9,6 +9,7 @@ runs at memory speed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -35,7 +36,9 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     try:
         for name, part in parts.items():
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            grid: Grid = [[None if v == "" else v for v in row] for row in rows]  # calamine: "" is empty
+            # calamine: "" is an empty cell; a duration becomes Excel serial days
+            grid: Grid = [[None if v == "" else _days(v) if type(v) is dt.timedelta else v for v in row]  # type: ignore[misc]
+                          for row in rows]
             _trim(grid)
             if part:
                 for (r, c), error in _error_cells(zip_file, part):
@@ -44,6 +47,10 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     finally:
         book.close()
     return out
+
+
+def _days(value: dt.timedelta) -> float:
+    return value.total_seconds() / 86400
 
 
 def _trim(grid: Grid) -> None:
