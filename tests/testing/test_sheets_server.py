@@ -375,3 +375,26 @@ def test_command_line_server(tmp_path: Any) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_update_cells_over_a_range_clears_what_it_does_not_set(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"GMV by week": [["Week", "GMV"], ["2026-W01", 10], ["2026-W02", 20]]}, input_option="RAW")
+    sh = gc.open_by_key(sid)
+    money = {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}}
+    sh.batch_update({"requests": [
+        {"repeatCell": {"range": {"sheetId": 0, "startColumnIndex": 1, "endColumnIndex": 2}, "cell": {"userEnteredFormat": money},
+                        "fields": "userEnteredFormat.numberFormat"}},
+        {"updateCells": {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 2}, "fields": "note",
+                         "rows": [{"values": [{"note": "from the tool"}]}]}},
+    ]})
+    assert sh.values_get("'GMV by week'!B2:B3")["values"] == [["10.00"], ["20.00"]]
+    sh.batch_update({"requests": [
+        {"updateCells": {"range": {"sheetId": 0}, "fields": "*"}},
+        {"updateCells": {"start": {"sheetId": 0}, "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "Week"}}]},
+                                  {"values": [{"userEnteredValue": {"numberValue": 5}},
+                                              {"userEnteredValue": {"numberValue": 7}, "userEnteredFormat": money}]}]}},
+    ]})
+    assert sh.values_get("'GMV by week'")["values"] == [["Week"], ["5", "7.00"]]
+    sheet = server.sheet(sid, "GMV by week")
+    assert sheet.format_at(2, 1) == {} and not sheet.notes

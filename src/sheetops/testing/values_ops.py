@@ -55,9 +55,9 @@ def render_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, render:
     return v
 
 
-def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, int], str]) -> Any:
+def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, Any, Any], str]) -> Any:
     """FORMATTED_VALUE of one cell, with the common cases first; ``memo`` caches the text
-    of (value, format) pairs for one response (format dicts live at least that long)."""
+    of (value, format type, pattern) for one response."""
     t = type(v)
     if t is str:
         return v
@@ -67,7 +67,7 @@ def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: di
         fmt = sheet.number_format_at(r, c)
         if fmt is None:
             return plain_number_text(v)
-        key = (v, id(fmt))
+        key = (v, fmt.get("type"), fmt.get("pattern"))
         shown = memo.get(key)
         if shown is None:
             shown = memo[key] = format_value(v, fmt)
@@ -84,7 +84,7 @@ def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int],
         or (render == "UNFORMATTED_VALUE" and (dt_render == "SERIAL_NUMBER" or not (sheet.cell_formats or sheet.format_layers)))
     )
     out: list[list[Any]] = []
-    memo: dict[tuple[Any, int], str] = {}
+    memo: dict[tuple[Any, Any, Any], str] = {}
     for r in range(r0, min(r1, len(sheet.rows))):
         cells = _trim(sheet.rows[r][c0:c1])
         if fast:
