@@ -200,8 +200,11 @@ def _number_pattern(section: str) -> tuple[str, str, int, bool, bool]:
     core = digits_m.group(0) if digits_m else ""
     suffix = body[len(core) :]
     decimals = len(core.split(".")[1]) if "." in core else 0
-    clean = lambda t: t.replace('"', "").replace("\\", "")  # noqa: E731
-    return clean(prefix), clean(suffix), decimals, "," in core.split(".")[0], "%" in suffix
+    return _unquote(prefix), _unquote(suffix), decimals, "," in core.split(".")[0], "%" in suffix
+
+
+def _unquote(text: str) -> str:
+    return text.replace('"', "").replace("\\", "")
 
 
 def _format_number(value: float, pattern: str) -> str:
