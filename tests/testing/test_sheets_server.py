@@ -334,6 +334,10 @@ def test_fault_injection(server: SheetsServer, token: str) -> None:
     server.inject("drop")
     with pytest.raises(requests.ConnectionError):
         call(server, "GET", path, token)
+    server.inject("lost", method="PUT")
+    with pytest.raises(requests.ConnectionError):
+        call(server, "PUT", path, token, params={"valueInputOption": "RAW"}, json={"values": [["applied"]]})
+    assert server.cells(sid, "Sheet1") == [["applied"]]
     server.inject("slow", seconds=0.3)
     started = time.monotonic()
     assert call(server, "GET", path, token).status_code == 200
@@ -398,3 +402,14 @@ def test_update_cells_over_a_range_clears_what_it_does_not_set(server: SheetsSer
     assert sh.values_get("'GMV by week'")["values"] == [["Week"], ["5", "7.00"]]
     sheet = server.sheet(sid, "GMV by week")
     assert sheet.format_at(2, 1) == {} and not sheet.notes
+
+
+def test_revoked_token_is_refreshed_by_google_auth(server: SheetsServer) -> None:
+    _, creds = server.service_account()
+    client = gspread_client(server, creds)
+    sid = server.seed("Book")
+    assert client.open_by_key(sid).title == "Book"
+    first = creds.token
+    server.auth.revoke_all()  # the API now answers 401; google-auth refreshes and retries
+    assert client.open_by_key(sid).title == "Book"
+    assert creds.token != first
