@@ -295,9 +295,14 @@ def test_gspread_worksheet_operations(server: SheetsServer, gc: gspread.Client) 
     ws.append_rows([["Order ID", "GMV"], ["576", "19.99"]], value_input_option="USER_ENTERED")
     ws.resize(rows=10)
     ws.update_title("Orders 2026")
+    ws.insert_row(["first"], index=2)
+    ws.append_row(["last"], table_range="A1")
+    assert ws.col_values(1) == ["Order ID", "first", "576", "last"]
+    ws.delete_rows(2)
+    ws.delete_rows(3)
     ws.batch_clear(["A2:C2"])
     assert sh.worksheet("Orders 2026").get_all_values() == [["Order ID", "GMV"]]
-    assert sh.worksheet("Orders 2026").row_count == 10
+    assert sh.worksheet("Orders 2026").row_count == 9  # 10 after resize, +1 inserted, -2 deleted
     gc.del_spreadsheet(sh.id)
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         gc.open_by_key(sh.id)
