@@ -418,3 +418,20 @@ def test_revoked_token_is_refreshed_by_google_auth(server: SheetsServer) -> None
     server.auth.revoke_all()  # the API now answers 401; google-auth refreshes and retries
     assert client.open_by_key(sid).title == "Book"
     assert creds.token != first
+
+
+def test_values_batch_update_is_atomic_and_takes_columns(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"Rules": [["Campaign", "Rate"]]}, rows=5, cols=3)
+    sh = gc.open_by_key(sid)
+    before = server.snapshot()
+    with pytest.raises(gspread.exceptions.APIError, match="exceeds grid limits"):
+        sh.values_batch_update({"valueInputOption": "RAW", "data": [
+            {"range": "Rules!A2", "values": [["FALL26", "10%"]]},
+            {"range": "Rules!A9", "values": [["too far"]]},
+        ]})
+    assert server.snapshot() == before
+    reply = sh.values_batch_update({"valueInputOption": "USER_ENTERED", "data": [
+        {"range": "Rules!A2:B3", "majorDimension": "COLUMNS", "values": [["FALL26", "SPRING27"], ["10%", "12.5%"]]},
+    ]})
+    assert (reply["totalUpdatedCells"], reply["responses"][0]["updatedRange"]) == (4, "Rules!A2:B3")
+    assert server.cells(sid, "Rules") == [["Campaign", "Rate"], ["FALL26", 0.1], ["SPRING27", 0.125]]

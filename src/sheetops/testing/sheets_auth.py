@@ -58,15 +58,16 @@ class TokenAuthority:
     """Registered service-account keys and the access tokens issued from them."""
 
     audiences: set[str] = field(default_factory=lambda: {GOOGLE_TOKEN_URI})
-    keys: dict[str, Any] = field(default_factory=dict)
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, AccessToken] = field(default_factory=dict)
     clock_skew: float = 300.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def register_key(self, client_email: str, public_key_pem: bytes | str) -> None:
-        """Trust assertions from ``client_email`` signed by this RSA public key."""
+    def register_key(self, client_email: str, public_key_pem: bytes | str, key_id: str = "") -> None:
+        """Trust assertions from ``client_email`` signed by this RSA public key; an account
+        may have several keys, told apart by the JWT header's ``kid`` (``key_id``)."""
         pem = public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem
-        self.keys[client_email] = serialization.load_pem_public_key(pem)
+        self.keys.setdefault(client_email, {})[key_id] = serialization.load_pem_public_key(pem)
 
     def issue(self, subject: str = "test@local", scopes: frozenset[str] | set[str] = frozenset({SCOPE_SHEETS}),
               lifetime: float = TOKEN_LIFETIME, token: str | None = None) -> str:
@@ -105,13 +106,20 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: malformed.") from None
         if header.get("alg") != "RS256":
             raise OAuthError("invalid_grant", "Invalid JWT: only RS256 is accepted.")
-        key = self.keys.get(str(claims.get("iss")))
-        if key is None:
+        account = self.keys.get(str(claims.get("iss")))
+        if not account:
             raise OAuthError("invalid_grant", "Invalid grant: account not found")
-        try:
-            key.verify(signature, f"{parts[0]}.{parts[1]}".encode(), padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
+        kid = header.get("kid")
+        candidates = [account[kid]] if kid in account else list(account.values())
+        signed = f"{parts[0]}.{parts[1]}".encode()
+        for key in candidates:
+            try:
+                key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+                break
+            except InvalidSignature:
+                continue
+        else:
+            raise OAuthError("invalid_grant", "Invalid JWT Signature.")
         now = time.time()
         iat, exp = float(claims.get("iat", 0)), float(claims.get("exp", 0))
         if exp < now - self.clock_skew or iat > now + self.clock_skew or exp - iat > TOKEN_LIFETIME + 1:
@@ -161,7 +169,7 @@ def make_service_account(token_uri: str, *, client_email: str = "sheetops-test@l
         "universe_domain": "googleapis.com",
     }
     if authority is not None:
-        authority.register_key(client_email, public_pem)
+        authority.register_key(client_email, public_pem, info["private_key_id"])
     credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
         info, scopes=list(scopes))
     return info, credentials
