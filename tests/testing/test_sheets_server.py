@@ -112,6 +112,7 @@ def test_raw_keeps_text_literal_and_user_entered_parses(server: SheetsServer, gc
     sheet = server.sheet(ws.spreadsheet_id, "Sheet1")
     assert sheet.format_at(1, 4)["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
     assert server.cells(ws.spreadsheet_id, "Sheet1")[1][0] == "=1+1"
+    assert server.formulas(ws.spreadsheet_id, "Sheet1") == {"A2": "=1+1"}  # A1 is literal text
 
 
 def test_formula_evaluation_is_trivial_and_documented(server: SheetsServer, gc: gspread.Client) -> None:

@@ -272,6 +272,9 @@ class SheetsServer:
     def cells(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
         return self.store.cells(spreadsheet_id, title)
 
+    def formulas(self, spreadsheet_id: str, title: str) -> dict[str, str]:
+        return self.store.formulas(spreadsheet_id, title)
+
     def snapshot(self) -> dict[str, Any]:
         return self.store.snapshot()
 
