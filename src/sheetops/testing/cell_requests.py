@@ -8,12 +8,11 @@ formats/notes, but not range layers (repeatCell formats, validation rules).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from sheetops.testing.sheet_requests import Handler
 from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad, covers,
-                                            merge_masked, rect_of)
+                                            merge_format, merge_masked, rect_of)
 from sheetops.testing.sheets_values import Formula, Value, plain_number_text
 
 
@@ -76,30 +75,6 @@ def extended_value(ev: dict[str, Any] | None) -> Value:
     if "errorValue" in ev:
         return str((ev["errorValue"] or {}).get("type", "#ERROR!"))
     raise bad(f"Invalid ExtendedValue: {ev}")
-
-
-def merge_format(current: dict[str, Any], patch: dict[str, Any], fields: str) -> dict[str, Any]:
-    """A new format: ``current`` with ``patch`` at the mask's paths (shallow for the
-    common top-level masks; format dicts are shared and never changed in place)."""
-    if fields == "*":
-        return patch
-    keys = _top_keys(fields)
-    if keys is None:
-        return merge_masked(current, patch, fields)
-    if not current:
-        return {k: patch[k] for k in keys if k in patch}
-    new = {k: v for k, v in current.items() if k not in keys}
-    for k in keys:
-        if k in patch:
-            new[k] = patch[k]
-    return new
-
-
-@functools.lru_cache(maxsize=128)
-def _top_keys(fields: str) -> tuple[str, ...] | None:
-    """The keys of a mask naming only top-level fields, or None for nested paths."""
-    keys = tuple(fields.split(","))
-    return None if any("." in k or "(" in k for k in keys) else keys
 
 
 def _inside(rect: Rect, outer: Rect) -> bool:
