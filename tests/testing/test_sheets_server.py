@@ -304,6 +304,13 @@ def test_gspread_worksheet_operations(server: SheetsServer, gc: gspread.Client) 
     ws.batch_clear(["A2:C2"])
     assert sh.worksheet("Orders 2026").get_all_values() == [["Order ID", "GMV"]]
     assert sh.worksheet("Orders 2026").row_count == 9  # 10 after resize, +1 inserted, -2 deleted
+    sh.share("ops@example.com", perm_type="user", role="writer", notify=False)
+    assert [p["emailAddress"] for p in sh.list_permissions()] == ["ops@example.com"]
+    with pytest.raises(gspread.exceptions.APIError, match="Invalid email"):
+        sh.share("not-an-email", perm_type="user", role="writer")
+    sheets_only = gspread_client(server, token=server.issue_token())
+    with pytest.raises(gspread.exceptions.APIError, match="insufficient authentication scopes"):
+        sheets_only.create("No Drive scope")
     gc.del_spreadsheet(sh.id)
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         gc.open_by_key(sh.id)

@@ -29,6 +29,9 @@ SCOPE_DRIVE = "https://www.googleapis.com/auth/drive"
 SCOPE_DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 WRITE_SCOPES = frozenset({SCOPE_SHEETS, SCOPE_DRIVE, SCOPE_DRIVE_FILE})
 READ_SCOPES = WRITE_SCOPES | {SCOPE_SHEETS_READONLY, "https://www.googleapis.com/auth/drive.readonly"}
+DRIVE_WRITE_SCOPES = frozenset({SCOPE_DRIVE, SCOPE_DRIVE_FILE})
+DRIVE_READ_SCOPES = DRIVE_WRITE_SCOPES | {"https://www.googleapis.com/auth/drive.readonly",
+                                          "https://www.googleapis.com/auth/drive.metadata.readonly"}
 TOKEN_LIFETIME = 3600
 
 
@@ -129,15 +132,19 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
         return claims
 
-    def check(self, authorization: str | None, *, write: bool) -> AccessToken:
-        """The token of an ``Authorization: Bearer`` header, or an error code (401/403)."""
+    def check(self, authorization: str | None, *, write: bool, drive: bool = False) -> AccessToken:
+        """The token of an ``Authorization: Bearer`` header, or an error code (401/403).
+        Drive calls need a Drive scope; Sheets calls a Sheets or Drive scope."""
         if not authorization or not authorization.startswith("Bearer "):
             raise PermissionError(401)
         with self.lock:
             found = self.tokens.get(authorization[7:].strip())
         if found is None or found.expires_at < time.time():
             raise PermissionError(401)
-        if not found.scopes & (WRITE_SCOPES if write else READ_SCOPES):
+        allowed = WRITE_SCOPES if write else READ_SCOPES
+        if drive:
+            allowed = DRIVE_WRITE_SCOPES if write else DRIVE_READ_SCOPES
+        if not found.scopes & allowed:
             raise PermissionError(403)
         return found
 

@@ -113,7 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if not owner.open_auth:
                 try:
-                    owner.auth.check(self.headers.get("Authorization"), write=kind == "write")
+                    writes = kind == "write" or (kind == "drive" and method != "GET")
+                    owner.auth.check(self.headers.get("Authorization"), write=writes, drive=kind == "drive")
                 except PermissionError as e:
                     if e.args[0] == 403:
                         raise ApiError(403, "Request had insufficient authentication scopes.") from None

@@ -59,6 +59,7 @@ class SheetsStore:
     def __init__(self) -> None:
         self.books: dict[str, Spreadsheet] = {}
         self.created: dict[str, str] = {}
+        self.permissions: dict[str, list[dict[str, Any]]] = {}  # Drive sharing, by spreadsheet
         self.lock = threading.RLock()
 
     # -- access -----------------------------------------------------------------------
