@@ -443,3 +443,12 @@ def test_values_batch_update_is_atomic_and_takes_columns(server: SheetsServer, g
     ]})
     assert (reply["totalUpdatedCells"], reply["responses"][0]["updatedRange"]) == (4, "Rules!A2:B3")
     assert server.cells(sid, "Rules") == [["Campaign", "Rate"], ["FALL26", 0.1], ["SPRING27", 0.125]]
+
+
+def test_moving_a_sheet_counts_indexes_before_the_move(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"S1": [], "S2": [], "S3": []})
+    sh = gc.open_by_key(sid)
+    sh.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": 0, "index": 2}, "fields": "index"}}]})
+    assert [w.title for w in sh.worksheets()] == ["S2", "S1", "S3"]
+    sh.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": 2, "index": 0}, "fields": "index"}}]})
+    assert [(w.title, w.index) for w in sh.worksheets()] == [("S3", 0), ("S2", 1), ("S1", 2)]
