@@ -112,6 +112,7 @@ def test_raw_keeps_text_literal_and_user_entered_parses(server: SheetsServer, gc
     sheet = server.sheet(ws.spreadsheet_id, "Sheet1")
     assert sheet.format_at(1, 4)["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
     assert server.cells(ws.spreadsheet_id, "Sheet1")[1][0] == "=1+1"
+    assert server.formulas(ws.spreadsheet_id, "Sheet1") == {"A2": "=1+1"}  # A1 is literal text
 
 
 def test_formula_evaluation_is_trivial_and_documented(server: SheetsServer, gc: gspread.Client) -> None:
@@ -295,9 +296,21 @@ def test_gspread_worksheet_operations(server: SheetsServer, gc: gspread.Client) 
     ws.append_rows([["Order ID", "GMV"], ["576", "19.99"]], value_input_option="USER_ENTERED")
     ws.resize(rows=10)
     ws.update_title("Orders 2026")
+    ws.insert_row(["first"], index=2)
+    ws.append_row(["last"], table_range="A1")
+    assert ws.col_values(1) == ["Order ID", "first", "576", "last"]
+    ws.delete_rows(2)
+    ws.delete_rows(3)
     ws.batch_clear(["A2:C2"])
     assert sh.worksheet("Orders 2026").get_all_values() == [["Order ID", "GMV"]]
-    assert sh.worksheet("Orders 2026").row_count == 10
+    assert sh.worksheet("Orders 2026").row_count == 9  # 10 after resize, +1 inserted, -2 deleted
+    sh.share("ops@example.com", perm_type="user", role="writer", notify=False)
+    assert [p["emailAddress"] for p in sh.list_permissions()] == ["ops@example.com"]
+    with pytest.raises(gspread.exceptions.APIError, match="Invalid email"):
+        sh.share("not-an-email", perm_type="user", role="writer")
+    sheets_only = gspread_client(server, token=server.issue_token())
+    with pytest.raises(gspread.exceptions.APIError, match="insufficient authentication scopes"):
+        sheets_only.create("No Drive scope")
     gc.del_spreadsheet(sh.id)
     with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
         gc.open_by_key(sh.id)
@@ -334,6 +347,10 @@ def test_fault_injection(server: SheetsServer, token: str) -> None:
     server.inject("drop")
     with pytest.raises(requests.ConnectionError):
         call(server, "GET", path, token)
+    server.inject("lost", method="PUT")
+    with pytest.raises(requests.ConnectionError):
+        call(server, "PUT", path, token, params={"valueInputOption": "RAW"}, json={"values": [["applied"]]})
+    assert server.cells(sid, "Sheet1") == [["applied"]]
     server.inject("slow", seconds=0.3)
     started = time.monotonic()
     assert call(server, "GET", path, token).status_code == 200
@@ -375,3 +392,63 @@ def test_command_line_server(tmp_path: Any) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_update_cells_over_a_range_clears_what_it_does_not_set(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"GMV by week": [["Week", "GMV"], ["2026-W01", 10], ["2026-W02", 20]]}, input_option="RAW")
+    sh = gc.open_by_key(sid)
+    money = {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}}
+    sh.batch_update({"requests": [
+        {"repeatCell": {"range": {"sheetId": 0, "startColumnIndex": 1, "endColumnIndex": 2}, "cell": {"userEnteredFormat": money},
+                        "fields": "userEnteredFormat.numberFormat"}},
+        {"updateCells": {"start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 2}, "fields": "note",
+                         "rows": [{"values": [{"note": "from the tool"}]}]}},
+    ]})
+    assert sh.values_get("'GMV by week'!B2:B3")["values"] == [["10.00"], ["20.00"]]
+    sh.batch_update({"requests": [
+        {"updateCells": {"range": {"sheetId": 0}, "fields": "*"}},
+        {"updateCells": {"start": {"sheetId": 0}, "fields": "userEnteredValue,userEnteredFormat.numberFormat",
+                         "rows": [{"values": [{"userEnteredValue": {"stringValue": "Week"}}]},
+                                  {"values": [{"userEnteredValue": {"numberValue": 5}},
+                                              {"userEnteredValue": {"numberValue": 7}, "userEnteredFormat": money}]}]}},
+    ]})
+    assert sh.values_get("'GMV by week'")["values"] == [["Week"], ["5", "7.00"]]
+    sheet = server.sheet(sid, "GMV by week")
+    assert sheet.format_at(2, 1) == {} and not sheet.notes
+
+
+def test_revoked_token_is_refreshed_by_google_auth(server: SheetsServer) -> None:
+    _, creds = server.service_account()
+    client = gspread_client(server, creds)
+    sid = server.seed("Book")
+    assert client.open_by_key(sid).title == "Book"
+    first = creds.token
+    server.auth.revoke_all()  # the API now answers 401; google-auth refreshes and retries
+    assert client.open_by_key(sid).title == "Book"
+    assert creds.token != first
+
+
+def test_values_batch_update_is_atomic_and_takes_columns(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"Rules": [["Campaign", "Rate"]]}, rows=5, cols=3)
+    sh = gc.open_by_key(sid)
+    before = server.snapshot()
+    with pytest.raises(gspread.exceptions.APIError, match="exceeds grid limits"):
+        sh.values_batch_update({"valueInputOption": "RAW", "data": [
+            {"range": "Rules!A2", "values": [["FALL26", "10%"]]},
+            {"range": "Rules!A9", "values": [["too far"]]},
+        ]})
+    assert server.snapshot() == before
+    reply = sh.values_batch_update({"valueInputOption": "USER_ENTERED", "data": [
+        {"range": "Rules!A2:B3", "majorDimension": "COLUMNS", "values": [["FALL26", "SPRING27"], ["10%", "12.5%"]]},
+    ]})
+    assert (reply["totalUpdatedCells"], reply["responses"][0]["updatedRange"]) == (4, "Rules!A2:B3")
+    assert server.cells(sid, "Rules") == [["Campaign", "Rate"], ["FALL26", 0.1], ["SPRING27", 0.125]]
+
+
+def test_moving_a_sheet_counts_indexes_before_the_move(server: SheetsServer, gc: gspread.Client) -> None:
+    sid = server.seed("Book", {"S1": [], "S2": [], "S3": []})
+    sh = gc.open_by_key(sid)
+    sh.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": 0, "index": 2}, "fields": "index"}}]})
+    assert [w.title for w in sh.worksheets()] == ["S2", "S1", "S3"]
+    sh.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": 2, "index": 0}, "fields": "index"}}]})
+    assert [(w.title, w.index) for w in sh.worksheets()] == [("S3", 0), ("S2", 1), ("S1", 2)]

@@ -60,6 +60,10 @@ class Book:
         self.part = pkg.workbook_part
         self.text = pkg.read(self.part).decode("utf-8")
         self.rels_part = rels_name(self.part)
+        if not pkg.exists(self.rels_part):
+            raise NotASheetOpsWorkbook(
+                f"{pkg.path.name} is damaged (its workbook has no relationships part); open and save it in Excel."
+            )
         self.rels_xml = pkg.read(self.rels_part)
         m = re.search(r'xmlns:([\w.-]+)="' + re.escape(REL_NS) + '"', self.text)
         self.rel_prefix = m.group(1) if m else ""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Union
 
 from ..errors import NotASheetOpsWorkbook
 from .xlsx_xml import attrs, esc_attr
@@ -244,6 +245,53 @@ class Package:
 
 
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy one part unchanged: its compressed bytes as they are when possible (fast, and
+    exactly the same data), else by decompressing and compressing again."""
+    if not _copy_raw(source, info, out):
+        _copy_recompressed(source, info, out)
+
+
+def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
+    """Copy the stored (compressed) bytes of an entry. This uses zipfile's writer state
+    (``start_dir``, ``_writecheck``, ``_didModify``) the way ``ZipFile.open(mode="w")``
+    does; when those are missing (another Python), the caller falls back."""
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return False
+    writer: Any = out  # zipfile's writer state is private; checked, not assumed
+    if not all(hasattr(writer, a) for a in ("start_dir", "_writecheck", "_didModify")) or not writer.fp or not source.fp:
+        return False
+    src = source.fp
+    src.seek(info.header_offset)
+    header = src.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        return False
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    clone = zipfile.ZipInfo(info.filename, info.date_time)
+    clone.compress_type = info.compress_type
+    clone.external_attr = info.external_attr
+    clone.comment = info.comment
+    clone.CRC, clone.compress_size, clone.file_size = info.CRC, info.compress_size, info.file_size
+    zip64 = clone.file_size > zipfile.ZIP64_LIMIT or clone.compress_size > zipfile.ZIP64_LIMIT
+    writer.fp.seek(writer.start_dir)
+    clone.header_offset = writer.fp.tell()
+    writer._writecheck(clone)
+    writer._didModify = True
+    writer.fp.write(clone.FileHeader(zip64))
+    src.seek(info.header_offset + 30 + name_len + extra_len)
+    left = info.compress_size
+    while left:
+        chunk = src.read(min(left, 1 << 22))
+        if not chunk:
+            raise zipfile.BadZipFile(f"{info.filename} is truncated")
+        writer.fp.write(chunk)
+        left -= len(chunk)
+    writer.filelist.append(clone)
+    writer.NameToInfo[clone.filename] = clone
+    writer.start_dir = writer.fp.tell()
+    return True
+
+
+def _copy_recompressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     clone = zipfile.ZipInfo(info.filename, info.date_time)
     clone.compress_type = info.compress_type if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else zipfile.ZIP_DEFLATED
     clone.external_attr = info.external_attr
@@ -254,7 +302,7 @@ def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zip
             sink.write(chunk)
 
 
-def _chunks(stream: zipfile.ZipExtFile, size: int = 1 << 22) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes], size: int = 1 << 22) -> Iterator[bytes]:
     while True:
         chunk = stream.read(size)
         if not chunk:

@@ -36,7 +36,9 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     try:
         for name, part in parts.items():
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            grid: Grid = [[_raw(v) for v in row] for row in rows]
+            # calamine: "" is an empty cell; a duration becomes Excel serial days
+            grid: Grid = [[None if v == "" else _days(v) if type(v) is dt.timedelta else v for v in row]  # type: ignore[misc]
+                          for row in rows]
             _trim(grid)
             if part:
                 for (r, c), error in _error_cells(zip_file, part):
@@ -47,12 +49,8 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> 
     return out
 
 
-def _raw(value: object) -> RawCell:
-    if value == "" and isinstance(value, str):
-        return None
-    if isinstance(value, (str, bool, int, float, dt.date, dt.time)):
-        return value
-    return str(value)  # pragma: no cover - calamine has no other cell types
+def _days(value: dt.timedelta) -> float:
+    return value.total_seconds() / 86400
 
 
 def _trim(grid: Grid) -> None:

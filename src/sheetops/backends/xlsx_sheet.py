@@ -155,7 +155,7 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
 
 
 def _text_cells(letter: str, part: pd.Series, numbers: list[str], style: int) -> list[str]:
-    values = [None if is_na(v) else v if isinstance(v, str) else str(v) for v in part.tolist()]
+    values = [None if blank else v if type(v) is str else str(v) for v, blank in zip(part.tolist(), part.isna().tolist())]
     s = f' s="{style}"' if style else ""
     present = [v for v in values if v]
     blob = "\n".join(present)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sheetops.testing.sheet_requests import Handler
-from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad,
-                                            merge_masked, rect_of)
+from sheetops.testing.sheets_state import (MAX_CELL_CHARS, Rect, Sheet, Spreadsheet, bad, covers,
+                                            merge_format, merge_masked, rect_of)
 from sheetops.testing.sheets_values import Formula, Value, plain_number_text
 
 
@@ -77,6 +77,37 @@ def extended_value(ev: dict[str, Any] | None) -> Value:
     raise bad(f"Invalid ExtendedValue: {ev}")
 
 
+def _inside(rect: Rect, outer: Rect) -> bool:
+    r0, r1, c0, c1 = rect
+    o0, o1, p0, p1 = outer
+    return (o0 <= r0 and p0 <= c0 and (o1 is None or (r1 is not None and r1 <= o1))
+            and (p1 is None or (c1 is not None and c1 <= p1)))
+
+
+def clear_rect(book: Spreadsheet, sheet: Sheet, rect: Rect, masks: dict[str, str]) -> None:
+    """Clear the masked fields of every cell in a rectangle, without per-cell work."""
+    r0, r1, c0, c1 = rect
+    if "userEnteredValue" in masks:
+        for r in range(r0, min(len(sheet.rows), r1 if r1 is not None else len(sheet.rows))):
+            row = sheet.rows[r]
+            end = len(row) if c1 is None else min(c1, len(row))
+            if c0 < end:
+                row[c0:end] = [None] * (end - c0)
+    if "userEnteredFormat" in masks:
+        sub = masks["userEnteredFormat"]
+        if sub == "*":
+            sheet.cell_formats = {k: v for k, v in sheet.cell_formats.items() if not covers(rect, *k)}
+            sheet.format_layers = [layer for layer in sheet.format_layers if not _inside(layer[1], rect)]
+        if sheet.format_layers or (sub != "*" and sheet.cell_formats):
+            sheet.format_layers.append((book.next_seq(), rect, {}, sub))
+    if "note" in masks:
+        sheet.notes = {k: v for k, v in sheet.notes.items() if not covers(rect, *k)}
+    if "dataValidation" in masks:
+        sheet.validations = [v for v in sheet.validations if not _inside(v[0], rect)]
+        if sheet.validations:
+            sheet.validations.append((rect, None))
+
+
 def _set_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, data: dict[str, Any],
               masks: dict[str, str]) -> None:
     if "userEnteredValue" in masks:
@@ -90,7 +121,7 @@ def _set_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, data: dict[str, A
         if type(value) is Formula:
             sheet.has_formulas = True
     if "userEnteredFormat" in masks:
-        fmt = merge_masked(sheet.format_at(r, c), data.get("userEnteredFormat") or {}, masks["userEnteredFormat"])
+        fmt = merge_format(sheet.format_at(r, c), data.get("userEnteredFormat") or {}, masks["userEnteredFormat"])
         sheet.cell_formats[(r, c)] = (book.next_seq(), fmt)
     if "note" in masks:
         if data.get("note"):
@@ -107,25 +138,47 @@ def _check_box(sheet: Sheet, r0: int, c0: int, height: int, width: int) -> None:
                   f"Max rows: {sheet.row_count}, max columns: {sheet.col_count}")
 
 
+def _write_values(sheet: Sheet, r: int, c0: int, cells: list[Any]) -> None:
+    values = [extended_value(cd.get("userEnteredValue")) if cd else None for cd in cells]
+    while len(sheet.rows) <= r:
+        sheet.rows.append([])
+    row = sheet.rows[r]
+    if len(row) < c0 + len(values):
+        row.extend([None] * (c0 + len(values) - len(row)))
+    row[c0 : c0 + len(values)] = values
+    if not sheet.has_formulas and Formula in set(map(type, values)):
+        sheet.has_formulas = True
+
+
+def _write_formats(book: Spreadsheet, sheet: Sheet, r: int, c0: int, cells: list[Any], sub: str, seq: int) -> None:
+    formats = sheet.cell_formats
+    layered = bool(sheet.format_layers)
+    for j, cd in enumerate(cells):
+        patch = (cd or {}).get("userEnteredFormat")
+        key = (r, c0 + j)
+        if patch is None and not layered and key not in formats:
+            continue  # nothing to set and nothing to clear
+        current = sheet.format_at(*key) if layered or key in formats else {}
+        formats[key] = (seq, merge_format(current, patch or {}, sub))
+
+
 def _write_rows(book: Spreadsheet, sheet: Sheet, r0: int, c0: int, rows: list[dict[str, Any]],
                 masks: dict[str, str]) -> None:
-    if set(masks) == {"userEnteredValue"}:  # the fast path used for big tool tabs
-        for i, rd in enumerate(rows):
-            values = [extended_value(cd.get("userEnteredValue")) for cd in (rd.get("values") or [])]
-            if not values:
-                continue
-            while len(sheet.rows) <= r0 + i:
-                sheet.rows.append([])
-            row = sheet.rows[r0 + i]
-            if len(row) < c0 + len(values):
-                row.extend([None] * (c0 + len(values) - len(row)))
-            row[c0 : c0 + len(values)] = values
-            if not sheet.has_formulas and any(type(v) is Formula for v in values):
-                sheet.has_formulas = True
-        return
+    """Write RowData at (r0, c0): values and formats row by row, other fields per cell."""
+    sub = masks.get("userEnteredFormat")
+    seq = book.next_seq()
+    others = {k: v for k, v in masks.items() if k not in ("userEnteredValue", "userEnteredFormat")}
     for i, rd in enumerate(rows):
-        for j, cd in enumerate(rd.get("values") or []):
-            _set_cell(book, sheet, r0 + i, c0 + j, cd or {}, masks)
+        cells = (rd or {}).get("values") or []
+        if not cells:
+            continue
+        if "userEnteredValue" in masks:
+            _write_values(sheet, r0 + i, c0, cells)
+        if sub is not None:
+            _write_formats(book, sheet, r0 + i, c0, cells, sub, seq)
+        if others:
+            for j, cd in enumerate(cells):
+                _set_cell(book, sheet, r0 + i, c0 + j, cd or {}, others)
 
 
 def update_cells(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
@@ -145,13 +198,7 @@ def update_cells(book: Spreadsheet, req: dict[str, Any]) -> dict[str, Any]:
         _check_box(sheet, r0, c0, r1 - r0, c1 - c0)
         if len(rows) > r1 - r0 or width > c1 - c0:
             raise bad("The rows provided do not fit the range.")
-        for r in range(r0, r1):  # cells of the range not given are cleared per the mask
-            given = rows[r - r0].get("values") or [] if r - r0 < len(rows) else []
-            for c in range(c0 + len(given), c1):
-                if "userEnteredValue" in masks and sheet.value(r, c) is not None:
-                    sheet.rows[r][c] = None
-                if set(masks) - {"userEnteredValue"}:
-                    _set_cell(book, sheet, r, c, {}, {k: v for k, v in masks.items() if k != "userEnteredValue"})
+        clear_rect(book, sheet, (r0, r1, c0, c1), masks)  # cells of the range not given are cleared
     else:
         raise bad("updateCells needs a start or a range.")
     _write_rows(book, sheet, r0, c0, rows, masks)

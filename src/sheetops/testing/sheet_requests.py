@@ -98,7 +98,9 @@ def update_sheet_properties(book: Spreadsheet, req: dict[str, Any]) -> dict[str,
         raise bad("You can't freeze all visible rows on the sheet.")
     sheet.set_properties(merged)
     if "index" in merged and merged["index"] != index:
-        _place(book, sheet, merged["index"])
+        # indexes count "before the move": moving S1 after S2 in S1,S2,S3 takes index 2
+        target = int(merged["index"])
+        _place(book, sheet, target - 1 if target > index else target)
     if all(s.hidden for s in book.sheets):
         raise bad("You can't hide all the sheets in a document.")
     book.check_cell_limit()

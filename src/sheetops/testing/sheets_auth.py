@@ -29,6 +29,9 @@ SCOPE_DRIVE = "https://www.googleapis.com/auth/drive"
 SCOPE_DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 WRITE_SCOPES = frozenset({SCOPE_SHEETS, SCOPE_DRIVE, SCOPE_DRIVE_FILE})
 READ_SCOPES = WRITE_SCOPES | {SCOPE_SHEETS_READONLY, "https://www.googleapis.com/auth/drive.readonly"}
+DRIVE_WRITE_SCOPES = frozenset({SCOPE_DRIVE, SCOPE_DRIVE_FILE})
+DRIVE_READ_SCOPES = DRIVE_WRITE_SCOPES | {"https://www.googleapis.com/auth/drive.readonly",
+                                          "https://www.googleapis.com/auth/drive.metadata.readonly"}
 TOKEN_LIFETIME = 3600
 
 
@@ -58,15 +61,16 @@ class TokenAuthority:
     """Registered service-account keys and the access tokens issued from them."""
 
     audiences: set[str] = field(default_factory=lambda: {GOOGLE_TOKEN_URI})
-    keys: dict[str, Any] = field(default_factory=dict)
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     tokens: dict[str, AccessToken] = field(default_factory=dict)
     clock_skew: float = 300.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def register_key(self, client_email: str, public_key_pem: bytes | str) -> None:
-        """Trust assertions from ``client_email`` signed by this RSA public key."""
+    def register_key(self, client_email: str, public_key_pem: bytes | str, key_id: str = "") -> None:
+        """Trust assertions from ``client_email`` signed by this RSA public key; an account
+        may have several keys, told apart by the JWT header's ``kid`` (``key_id``)."""
         pem = public_key_pem.encode() if isinstance(public_key_pem, str) else public_key_pem
-        self.keys[client_email] = serialization.load_pem_public_key(pem)
+        self.keys.setdefault(client_email, {})[key_id] = serialization.load_pem_public_key(pem)
 
     def issue(self, subject: str = "test@local", scopes: frozenset[str] | set[str] = frozenset({SCOPE_SHEETS}),
               lifetime: float = TOKEN_LIFETIME, token: str | None = None) -> str:
@@ -105,13 +109,20 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: malformed.") from None
         if header.get("alg") != "RS256":
             raise OAuthError("invalid_grant", "Invalid JWT: only RS256 is accepted.")
-        key = self.keys.get(str(claims.get("iss")))
-        if key is None:
+        account = self.keys.get(str(claims.get("iss")))
+        if not account:
             raise OAuthError("invalid_grant", "Invalid grant: account not found")
-        try:
-            key.verify(signature, f"{parts[0]}.{parts[1]}".encode(), padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            raise OAuthError("invalid_grant", "Invalid JWT Signature.") from None
+        kid = header.get("kid")
+        candidates = [account[kid]] if kid in account else list(account.values())
+        signed = f"{parts[0]}.{parts[1]}".encode()
+        for key in candidates:
+            try:
+                key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+                break
+            except InvalidSignature:
+                continue
+        else:
+            raise OAuthError("invalid_grant", "Invalid JWT Signature.")
         now = time.time()
         iat, exp = float(claims.get("iat", 0)), float(claims.get("exp", 0))
         if exp < now - self.clock_skew or iat > now + self.clock_skew or exp - iat > TOKEN_LIFETIME + 1:
@@ -121,15 +132,19 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
         return claims
 
-    def check(self, authorization: str | None, *, write: bool) -> AccessToken:
-        """The token of an ``Authorization: Bearer`` header, or an error code (401/403)."""
+    def check(self, authorization: str | None, *, write: bool, drive: bool = False) -> AccessToken:
+        """The token of an ``Authorization: Bearer`` header, or an error code (401/403).
+        Drive calls need a Drive scope; Sheets calls a Sheets or Drive scope."""
         if not authorization or not authorization.startswith("Bearer "):
             raise PermissionError(401)
         with self.lock:
             found = self.tokens.get(authorization[7:].strip())
         if found is None or found.expires_at < time.time():
             raise PermissionError(401)
-        if not found.scopes & (WRITE_SCOPES if write else READ_SCOPES):
+        allowed = WRITE_SCOPES if write else READ_SCOPES
+        if drive:
+            allowed = DRIVE_WRITE_SCOPES if write else DRIVE_READ_SCOPES
+        if not found.scopes & allowed:
             raise PermissionError(403)
         return found
 
@@ -161,7 +176,7 @@ def make_service_account(token_uri: str, *, client_email: str = "sheetops-test@l
         "universe_domain": "googleapis.com",
     }
     if authority is not None:
-        authority.register_key(client_email, public_pem)
+        authority.register_key(client_email, public_pem, info["private_key_id"])
     credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
         info, scopes=list(scopes))
     return info, credentials

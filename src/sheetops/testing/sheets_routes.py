@@ -76,8 +76,11 @@ def _drive(store: SheetsStore, method: str, rest: str, params: dict[str, Any], d
         if m:
             files = [f for f in files if f["name"] == m.group(1).replace('\\"', '"')]
         return {"kind": "drive#fileList", "incompleteSearch": False, "files": files}
-    sid = unquote(rest.strip("/"))
-    if "/" in sid:
+    sid, _, sub = rest.strip("/").partition("/")
+    sid = unquote(sid)
+    if sub.startswith("permissions"):
+        return _permissions(store, method, sid, sub[len("permissions"):].strip("/"), data)
+    if sub:
         raise _not_found(method, "/drive/v3/files" + rest)
     if method == "GET":
         with store.lock:
@@ -87,3 +90,34 @@ def _drive(store: SheetsStore, method: str, rest: str, params: dict[str, Any], d
         return {}
     raise _not_found(method, "/drive/v3/files" + rest)
 
+
+
+_ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _permissions(store: SheetsStore, method: str, sid: str, pid: str, data: dict[str, Any]) -> Any:
+    """Drive permissions of a spreadsheet: create (share), list, delete."""
+    with store.lock:
+        store.book(sid)
+        perms = store.permissions.setdefault(sid, [])
+        if method == "POST" and not pid:
+            kind, role, email = data.get("type"), data.get("role"), data.get("emailAddress")
+            if kind not in ("user", "group", "domain", "anyone") or role not in _ROLES:
+                raise ApiError(400, "Invalid permission type or role.")
+            if kind in ("user", "group") and not _EMAIL.match(str(email or "")):
+                raise ApiError(400, f"Bad Request. User message: \"Invalid email address: {email}\"")
+            perm = {"kind": "drive#permission", "id": f"p{len(perms) + 1:05d}", "type": kind, "role": role}
+            if email:
+                perm["emailAddress"] = email
+            perms.append(perm)
+            return perm
+        if method == "GET" and not pid:
+            return {"kind": "drive#permissionList", "permissions": list(perms)}
+        if method == "DELETE" and pid:
+            found = [p for p in perms if p["id"] == pid]
+            if not found:
+                raise ApiError(404, f"Permission not found: {pid}.")
+            perms.remove(found[0])
+            return {}
+    raise _not_found(method, f"/drive/v3/files/{sid}/permissions")

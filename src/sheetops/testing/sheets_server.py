@@ -87,10 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
         owner.traffic.count(kind, len(body) + len(self.path) + sum(len(k) + len(v) + 4 for k, v in self.headers.items()))
         fault = owner.traffic.next_fault(method, raw_path, kind)
         if fault is not None:
-            if fault.kind == "drop":
+            if fault.kind == "lost":  # the request is applied, then the answer is lost
+                self._answer(method, raw_path, split.query, body, kind)
+            if fault.kind in ("drop", "lost"):
                 self.close_connection = True
                 try:
-                    self.connection.shutdown(2)
+                    self.connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
                 return
@@ -111,7 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if not owner.open_auth:
                 try:
-                    owner.auth.check(self.headers.get("Authorization"), write=kind == "write")
+                    writes = kind == "write" or (kind == "drive" and method != "GET")
+                    owner.auth.check(self.headers.get("Authorization"), write=writes, drive=kind == "drive")
                 except PermissionError as e:
                     if e.args[0] == 403:
                         raise ApiError(403, "Request had insufficient authentication scopes.") from None
@@ -243,7 +246,8 @@ class SheetsServer:
     # -- faults, counters, quotas -----------------------------------------------------
     def inject(self, kind: FaultKind, **kwargs: Any) -> Fault:
         """Plan a fault: ``inject(503, nth=3)``, ``inject("drop", method="POST",
-        path=":batchUpdate")``, ``inject("slow", seconds=2)``; see :class:`Fault`."""
+        path=":batchUpdate")``, ``inject("lost", path=":batchUpdate")`` (applied, answer
+        lost), ``inject("slow", seconds=2)``; see :class:`Fault`."""
         return self.traffic.inject(kind, **kwargs)
 
     def counters(self) -> Counters:
@@ -268,6 +272,9 @@ class SheetsServer:
 
     def cells(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
         return self.store.cells(spreadsheet_id, title)
+
+    def formulas(self, spreadsheet_id: str, title: str) -> dict[str, str]:
+        return self.store.formulas(spreadsheet_id, title)
 
     def snapshot(self) -> dict[str, Any]:
         return self.store.snapshot()

@@ -9,6 +9,7 @@ row. Formats, data validation rules and notes are kept sparse: per-cell entries 
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -79,6 +80,30 @@ def merge_masked(target: dict[str, Any], patch: dict[str, Any], fields: str) -> 
         else:
             dst[keys[-1]] = copy.deepcopy(src)
     return out
+
+
+def merge_format(current: dict[str, Any], patch: dict[str, Any], fields: str) -> dict[str, Any]:
+    """A new format: ``current`` with ``patch`` at the mask's paths (shallow for the
+    common top-level masks; format dicts are shared and never changed in place)."""
+    if fields == "*":
+        return patch
+    keys = _top_keys(fields)
+    if keys is None:
+        return merge_masked(current, patch, fields)
+    if not current:
+        return {k: patch[k] for k in keys if k in patch}
+    new = {k: v for k, v in current.items() if k not in keys}
+    for k in keys:
+        if k in patch:
+            new[k] = patch[k]
+    return new
+
+
+@functools.lru_cache(maxsize=128)
+def _top_keys(fields: str) -> tuple[str, ...] | None:
+    """The keys of a mask naming only top-level fields, or None for nested paths."""
+    keys = tuple(fields.split(","))
+    return None if any("." in k or "(" in k for k in keys) else keys
 
 
 @dataclass
@@ -178,7 +203,7 @@ class Sheet:
         seq0, fmt = self.cell_formats.get((row, col), (-1, {}))
         for seq, rect, patch, fields in self.format_layers:
             if seq > seq0 and covers(rect, row, col):
-                fmt = merge_masked(fmt, patch, fields)
+                fmt = merge_format(fmt, patch, fields)
         return fmt
 
     def number_format_at(self, row: int, col: int) -> dict[str, Any] | None:

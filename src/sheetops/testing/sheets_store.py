@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sheetops.testing import values_ops
-from sheetops.testing.a1 import format_a1
+from sheetops.testing.a1 import column_letters, format_a1
 from sheetops.testing.cell_requests import CELL_HANDLERS, expand_mask
 from sheetops.testing.sheet_requests import SHEET_HANDLERS, apply_requests
 from sheetops.testing.sheets_state import ApiError, Sheet, Spreadsheet, bad, new_spreadsheet
@@ -59,6 +59,7 @@ class SheetsStore:
     def __init__(self) -> None:
         self.books: dict[str, Spreadsheet] = {}
         self.created: dict[str, str] = {}
+        self.permissions: dict[str, list[dict[str, Any]]] = {}  # Drive sharing, by spreadsheet
         self.lock = threading.RLock()
 
     # -- access -----------------------------------------------------------------------
@@ -219,6 +220,14 @@ class SheetsStore:
             while out and not any(v is not None for v in out[-1]):
                 out.pop()
             return out
+
+    def formulas(self, spreadsheet_id: str, title: str) -> dict[str, str]:
+        """A tab's formula cells, A1 -> formula text; text that merely starts with ``=``
+        (written RAW) is not a formula and is not listed."""
+        with self.lock:
+            sheet = self.sheet(spreadsheet_id, title)
+            return {f"{column_letters(c)}{r + 1}": str(v) for r, row in enumerate(sheet.rows)
+                    for c, v in enumerate(row) if type(v) is Formula}
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as plain data, for comparing before and after."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal[429, 500, 503, "drop", "slow"]
+FaultKind = Literal[429, 500, 503, "drop", "lost", "slow"]
 RequestKind = Literal["read", "write", "auth", "drive", "other"]
 KINDS: tuple[RequestKind, ...] = ("read", "write", "auth", "drive", "other")
 
@@ -23,8 +23,9 @@ class Fault:
 
     ``method`` (e.g. ``"POST"``) and ``path`` (a regular expression searched in the URL
     path, e.g. ``":batchUpdate$"``) narrow which requests count; ``kind`` is one of the
-    HTTP statuses 429/500/503, ``"drop"`` (close the connection without answering) or
-    ``"slow"`` (sleep ``seconds`` first, then answer normally).
+    HTTP statuses 429/500/503, ``"drop"`` (close the connection without answering or
+    applying anything), ``"lost"`` (apply the request, then close the connection without
+    answering: the ambiguous failure) or ``"slow"`` (sleep ``seconds``, then answer).
     """
 
     kind: FaultKind
@@ -80,8 +81,8 @@ class Traffic:
     def inject(self, kind: FaultKind, *, nth: int = 1, method: str | None = None, path: str | None = None,
                times: int = 1, seconds: float = 0.0, request_kind: RequestKind | None = None) -> Fault:
         """Plan a fault (see :class:`Fault`); returns it so a test can check ``fired``."""
-        if kind not in (429, 500, 503, "drop", "slow"):
-            raise ValueError(f"unknown fault {kind!r}: use 429, 500, 503, 'drop' or 'slow'")
+        if kind not in (429, 500, 503, "drop", "lost", "slow"):
+            raise ValueError(f"unknown fault {kind!r}: use 429, 500, 503, 'drop', 'lost' or 'slow'")
         fault = Fault(kind, max(1, nth), method, path, times, seconds, request_kind)
         with self.lock:
             self.faults.append(fault)

@@ -9,6 +9,7 @@ would give the cell. Rendering follows ``valueRenderOption`` / ``dateTimeRenderO
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -189,23 +190,36 @@ def _format_date(value: float, pattern: str) -> str:
     return "".join(out).replace('"', "")
 
 
-def _format_number(value: float, pattern: str) -> str:
-    section = pattern.split(";")[0]
-    if value < 0 and ";" in pattern:
-        section, value = pattern.split(";")[1], -value
+@functools.lru_cache(maxsize=256)
+def _number_pattern(section: str) -> tuple[str, str, int, bool, bool]:
+    """A number pattern section split once: (prefix, suffix, decimals, grouped, percent)."""
     prefix_m = re.match(r'^((?:"[^"]*"|[^#0?.,%])*)', section)
     prefix = prefix_m.group(1) if prefix_m else ""
     body = section[len(prefix) :]
     digits_m = re.match(r"^[#0?,]*(\.[0#?]*)?", body)
     core = digits_m.group(0) if digits_m else ""
     suffix = body[len(core) :]
-    if "%" in suffix:
-        value = value * 100
     decimals = len(core.split(".")[1]) if "." in core else 0
-    grouped = "," in core.split(".")[0]
+    return _unquote(prefix), _unquote(suffix), decimals, "," in core.split(".")[0], "%" in suffix
+
+
+def _unquote(text: str) -> str:
+    return text.replace('"', "").replace("\\", "")
+
+
+def _format_number(value: float, pattern: str) -> str:
+    section = pattern
+    if ";" in pattern:
+        parts = pattern.split(";")
+        section = parts[0]
+        if value < 0:
+            section, value = parts[1], -value
+    prefix, suffix, decimals, grouped, percent = _number_pattern(section)
+    if percent:
+        value = value * 100
     text = f"{abs(value):,.{decimals}f}" if grouped else f"{abs(value):.{decimals}f}"
     sign = "-" if value < 0 and round(abs(value), decimals) != 0 else ""
-    return (sign + prefix + text + suffix).replace('"', "").replace("\\", "")
+    return sign + prefix + text + suffix
 
 
 def format_value(value: Any, fmt: dict[str, Any] | None) -> str:

@@ -55,9 +55,9 @@ def render_cell(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, render:
     return v
 
 
-def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, int], str]) -> Any:
+def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: dict[tuple[Any, Any, Any], str]) -> Any:
     """FORMATTED_VALUE of one cell, with the common cases first; ``memo`` caches the text
-    of (value, format) pairs for one response (format dicts live at least that long)."""
+    of (value, format type, pattern) for one response."""
     t = type(v)
     if t is str:
         return v
@@ -67,7 +67,7 @@ def _formatted(book: Spreadsheet, sheet: Sheet, r: int, c: int, v: Any, memo: di
         fmt = sheet.number_format_at(r, c)
         if fmt is None:
             return plain_number_text(v)
-        key = (v, id(fmt))
+        key = (v, fmt.get("type"), fmt.get("pattern"))
         shown = memo.get(key)
         if shown is None:
             shown = memo[key] = format_value(v, fmt)
@@ -84,7 +84,7 @@ def render_rows(book: Spreadsheet, sheet: Sheet, box: tuple[int, int, int, int],
         or (render == "UNFORMATTED_VALUE" and (dt_render == "SERIAL_NUMBER" or not (sheet.cell_formats or sheet.format_layers)))
     )
     out: list[list[Any]] = []
-    memo: dict[tuple[Any, int], str] = {}
+    memo: dict[tuple[Any, Any, Any], str] = {}
     for r in range(r0, min(r1, len(sheet.rows))):
         cells = _trim(sheet.rows[r][c0:c1])
         if fast:
@@ -279,6 +279,26 @@ def batch_update(book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _table_end(sheet: Sheet, r0: int, r1: int | None, c0: int, c1: int | None) -> int:
+    """The last row of the table values.append finds in a range (-1 when none).
+
+    A single-cell range anchors a table that runs down from it while rows hold data
+    (so ``Sheet1!A1`` appends after the block starting at A1); a larger range takes its
+    last row holding data."""
+    def filled(r: int, hi: int | None) -> bool:
+        return r < len(sheet.rows) and any(v is not None for v in sheet.rows[r][c0:hi])
+
+    if r1 == r0 + 1 and c1 == (c0 + 1):
+        last = r0 - 1
+        while filled(last + 1, None):
+            last += 1
+        return last
+    for r in range(min(len(sheet.rows), r1 if r1 is not None else len(sheet.rows)) - 1, r0 - 1, -1):
+        if filled(r, c1):
+            return r
+    return -1
+
+
 def append(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """values.append: write after the last row of the table in the range, growing the grid."""
     mode = params.get("valueInputOption")
@@ -286,12 +306,7 @@ def append(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str,
         raise bad("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
     values = _orient(body)
     sheet, (r0, r1, c0, c1) = book.resolve(text)
-    last = -1
-    for r in range(min(len(sheet.rows), r1 if r1 is not None else len(sheet.rows)) - 1, r0 - 1, -1):
-        cells = sheet.rows[r][c0:c1]
-        if any(v is not None for v in cells):
-            last = r
-            break
+    last = _table_end(sheet, r0, r1, c0, c1)
     start = r0 if last < 0 else last + 1
     height, width = len(values), max((len(r) for r in values), default=0)
     rows, formats = _convert(values, mode)
