@@ -403,6 +403,17 @@ def test_hundred_thousand_rows_take_a_bounded_number_of_requests() -> None:
 
 
 def test_create_says_where_the_sheet_is_when_sharing_fails() -> None:
-    # The local server has no Drive permissions endpoint, so sharing fails like a refusal would.
-    with pytest.raises(SheetOpsError, match=r"created at https://docs\.google\.com/.*share it by hand"):
-        create_spreadsheet("Shared", share="mia@example.com", client=factory.client(), base_url=factory.server().url)
+    srv = factory.server()
+    srv.inject(500, path="permissions", times=10)  # Drive keeps refusing to share
+    try:
+        with pytest.raises(SheetOpsError, match=r"created at https://docs\.google\.com/.*share it by hand"):
+            create_spreadsheet("Shared", share="mia@example.com", client=factory.client(), base_url=srv.url,
+                               retry=RetryPolicy(sleep=lambda _s: None))
+    finally:
+        srv.traffic.clear_faults()
+
+
+def test_create_shares_the_sheet() -> None:
+    sid, _ = create_spreadsheet("Shared ok", share="mia@example.com", client=factory.client(),
+                                base_url=factory.server().url)
+    assert sid
