@@ -16,6 +16,7 @@ from typing import Iterator
 
 from ..backends.base import RawCell
 from ..errors import ImportFileError
+from .layouts import HEADER_SEARCH_ROWS, header_key
 
 Row = tuple[int, list[RawCell]]
 
@@ -92,19 +93,21 @@ def _calamine(path: Path):  # type: ignore[no-untyped-def]
 
 
 def sniff_delimiter(path: Path) -> str:
-    """The separator giving the widest rows in the first lines (comma when unsure)."""
+    """The separator that splits the header row (the one with ``Order ID``) into the most
+    cells; without such a row, the one giving the widest rows (comma when unsure)."""
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE_BYTES)
     text = sample.decode("utf-8-sig", errors="ignore")
     if len(sample) == _SAMPLE_BYTES and "\n" in text:
         text = text[: text.rfind("\n")]
-    best, best_width = ",", 0
+    best, best_score = ",", (0, 0)
     for delimiter in _DELIMITERS:
         try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:50]
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
         except csv.Error:
             continue
-        width = max((len(r) for r in rows), default=0)
-        if width > best_width:
-            best, best_width = delimiter, width
+        header_width = max((len(r) for r in rows if any(header_key(c) == "order id" for c in r)), default=0)
+        score = (header_width, max((len(r) for r in rows), default=0))
+        if score > best_score:
+            best, best_score = delimiter, score
     return best

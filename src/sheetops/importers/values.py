@@ -29,7 +29,6 @@ _CURRENCY_SUFFIX = re.compile(r"\s*(?P<code>[A-Za-z]{3}|[$€£¥₹₫฿₱])\
 _SYMBOL_CODES = {"R$": "BRL", "Rp": "IDR", "RM": "MYR", "£": "GBP", "€": "EUR", "₫": "VND", "฿": "THB", "₱": "PHP"}
 _COMMA_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$|^\d+,\d{1,2}$|^\d{1,3}(\.\d{3})*,\d+$")
 _DOT_DECIMAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+\.\d{1,2}$|^\d{1,3}(,\d{3})*\.\d+$")
-_AMBIGUOUS_THOUSANDS = re.compile(r"^\d{1,3}[.,]\d{3}$")
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
@@ -70,8 +69,8 @@ def decimal_evidence(raw: RawCell) -> DecimalStyle | None:
     if not isinstance(raw, str):
         return None
     number = _bare_amount(raw)[0].lstrip("-").replace(" ", "")
-    if _AMBIGUOUS_THOUSANDS.match(number):
-        return None
+    # A separator followed by exactly three digits groups thousands: no TikTok Shop
+    # currency has three decimals, so "1.234" says "decimal comma" and "1,234" the reverse.
     if _COMMA_DECIMAL.match(number):
         return "comma"
     if _DOT_DECIMAL.match(number):
