@@ -7,7 +7,7 @@ from typing import Any
 from sheetops.backends.base import Grid
 from sheetops.backends.memory import MemoryWorkbook
 from sheetops.cells import parse_datetime, parse_int, parse_money, parse_rate, parse_text
-from sheetops.schema import normalize_header
+from sheetops.schema import ORDERS, normalize_header
 
 MONEY = ("GMV", "Refund", "Commission base", "TikTok commission")
 
@@ -38,7 +38,8 @@ def value(column: str, raw: Any) -> Any:
 def orders_rows(workbook: MemoryWorkbook) -> list[dict[str, Any]]:
     """Every data row of Orders as {column: value}, in tab order."""
     grid = workbook.read(["Orders"])["Orders"]
-    header = [parse_text(h).value or "" for h in grid[0]]
+    known = {c.key: c.name for c in ORDERS.columns}
+    header = [known.get(normalize_header(h), parse_text(h).value or "") for h in grid[0]]
     rows = []
     for raw_row in grid[1:]:
         row = {h: value(h, raw_row[i] if i < len(raw_row) else None) for i, h in enumerate(header) if h}
