@@ -27,8 +27,8 @@ BLANK_WORDS = frozenset({"", "-", "--", "---", "—", "n/a", "na", "null", "none
 _CURRENCY_PREFIX = re.compile(r"^\s*(?P<code>[A-Za-z]{3}|R\$|Rp|RM|[$€£¥₹₫฿₱])\s*")
 _CURRENCY_SUFFIX = re.compile(r"\s*(?P<code>[A-Za-z]{3}|[$€£¥₹₫฿₱])\s*$")
 _SYMBOL_CODES = {"R$": "BRL", "Rp": "IDR", "RM": "MYR", "£": "GBP", "€": "EUR", "₫": "VND", "฿": "THB", "₱": "PHP"}
-_COMMA_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$|^\d+,\d{1,2}$|^\d{1,3}(\.\d{3})*,\d+$")
-_DOT_DECIMAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+\.\d{1,2}$|^\d{1,3}(,\d{3})*\.\d+$")
+_COMMA_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$|^\d+,\d{1,2}$")
+_DOT_DECIMAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+\.\d{1,2}$")
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 
 
