@@ -13,6 +13,7 @@ A line's values are a tuple in ``OWNED`` order; ``None`` means the file says not
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Sequence
 
@@ -145,12 +146,17 @@ def map_row(cells: Sequence[RawCell], ctx: FileContext) -> tuple[OrderLine | Non
         return None, row.problems
     currency = text_of(row.raw(L.CURRENCY)) or currency_code(row.raw(L.GMV))
     line = (
-        order_id, sku_id, row.id_text(L.PRODUCT_ID), text_of(row.raw(L.PRODUCT)), creator,
-        order_date, settled_date, status, quantity, gmv, refund, base, rate, commission,
+        order_id, sku_id, _shared(row.id_text(L.PRODUCT_ID)), _shared(text_of(row.raw(L.PRODUCT))),
+        _shared(creator), order_date, settled_date, status, quantity, gmv, refund, base, rate, commission,
         content_type_for(row.raw(L.CONTENT_TYPE)), row.id_text(L.CONTENT_ID),
-        currency.upper() if currency else None,
+        _shared(currency.upper()) if currency else None,
     )
     return line, []
+
+
+def _shared(text: str | None) -> str | None:
+    """Values that repeat on many lines (products, creators, currency) share one string."""
+    return sys.intern(text) if text is not None else None
 
 
 def _refund(row: _Row, gmv: int | None, quantity: int | None) -> int | None:

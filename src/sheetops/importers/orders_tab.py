@@ -66,7 +66,7 @@ class OrdersTab:
         self.set_cells: dict[tuple[int, int], Any] = {}
         self._set_canon: dict[tuple[int, int], Any] = {}
         self.append: list[list[Any]] = []
-        self._appended: dict[Key, tuple[int, list[Any]]] = {}
+        self._appended: dict[Key, int] = {}
         self._comparers: list[Callable[[RawCell], Any]] = [self._comparer(k) for _n, k in OWNED]
 
     def _grid_key(self, row: list[RawCell]) -> Key | None:
@@ -84,11 +84,10 @@ class OrdersTab:
             return self._update_existing(row, line)
         if key in self._appended:
             return self._update_appended(key, line)
-        canon = [_canonical(kind, v) for (_n, kind), v in zip(OWNED, line)]
         cells: list[Any] = [None] * self.width
         for col, (_n, kind), value in zip(self.columns, OWNED, line):
             cells[col] = _mixed(kind, value)
-        self._appended[key] = (len(self.append), canon)
+        self._appended[key] = len(self.append)
         self.append.append(cells)
         return "added"
 
@@ -115,15 +114,14 @@ class OrdersTab:
         return "updated" if changed else "unchanged"
 
     def _update_appended(self, key: Key, line: OrderLine) -> Outcome:
-        at, canon = self._appended[key]
+        cells = self.append[self._appended[key]]
         changed = False
         for i, ((_n, kind), value) in enumerate(zip(OWNED, line)):
             if value is None:
                 continue
-            new = _canonical(kind, value)
-            if new != canon[i]:
-                canon[i] = new
-                self.append[at][self.columns[i]] = _mixed(kind, value)
+            col = self.columns[i]
+            if _canonical(kind, value) != _canonical(kind, _unmixed(cells[col])):
+                cells[col] = _mixed(kind, value)
                 changed = True
         return "updated" if changed else "unchanged"
 
@@ -171,13 +169,39 @@ def _canonical(kind: Kind, value: Any) -> Any:
     return value
 
 
+def _unmixed(value: Any) -> Any:
+    if isinstance(value, Money):
+        return value.cents
+    if isinstance(value, Rate):
+        return value.millionths
+    return value
+
+
+_SHARED_LIMIT = 100_000
+_money_objects: dict[int, Money] = {}
+_rate_objects: dict[int, Rate] = {}
+
+
 def _mixed(kind: Kind, value: Any) -> Any:
-    """An imported value as a ``mixed`` cell value (text stays ``str``: never a formula)."""
+    """An imported value as a ``mixed`` cell value (text stays ``str``: never a formula).
+
+    ``Money`` and ``Rate`` are immutable, so equal amounts share one object: a million
+    appended lines repeat the same prices and rates, and memory stays proportional to the
+    distinct values."""
     if value is None:
         return None
     if kind == "money":
-        return Money(int(value))
+        return _shared(_money_objects, int(value), Money)
     if kind == "rate":
-        return Rate(int(value))
+        return _shared(_rate_objects, int(value), Rate)
     return value
+
+
+def _shared(pool: dict[int, Any], number: int, make: Callable[[int], Any]) -> Any:
+    found = pool.get(number)
+    if found is None:
+        found = make(number)
+        if len(pool) < _SHARED_LIMIT:
+            pool[number] = found
+    return found
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..backends.base import RawCell
@@ -64,10 +65,18 @@ def currency_code(raw: RawCell) -> str | None:
     return _bare_amount(raw)[1]
 
 
+_CACHE = 1 << 16
+"""Exports repeat the same prices, rates and words on many lines: text parses are cached
+(``Parsed`` is immutable, so sharing one is safe)."""
+
+
 def decimal_evidence(raw: RawCell) -> DecimalStyle | None:
     """What one amount cell says about the decimal separator, or None when it cannot tell."""
-    if not isinstance(raw, str):
-        return None
+    return _decimal_evidence(raw) if isinstance(raw, str) else None
+
+
+@lru_cache(maxsize=_CACHE)
+def _decimal_evidence(raw: str) -> DecimalStyle | None:
     number = _bare_amount(raw)[0].lstrip("-").replace(" ", "")
     # A separator followed by exactly three digits groups thousands: no TikTok Shop
     # currency has three decimals, so "1.234" says "decimal comma" and "1,234" the reverse.
@@ -80,32 +89,37 @@ def decimal_evidence(raw: RawCell) -> DecimalStyle | None:
 
 def read_money(raw: RawCell, style: DecimalStyle) -> Parsed[int]:
     """An amount cell to integer cents, reading separators the file's way."""
-    if isinstance(raw, str):
-        if text_of(raw) is None:
-            return Parsed()
-        number, _code = _bare_amount(raw)
-        number = number.replace(" ", "")
-        if style == "comma" and decimal_evidence(raw) == "dot":
-            return Parsed(error=f"{raw.strip()} uses a decimal point where this column uses a decimal comma")
-        if style == "comma":
-            number = number.replace(".", "").replace(",", ".")
-        parsed = parse_money(number)
-        if parsed.error:
-            return Parsed(error=f"{raw.strip()} is not an amount")
-        return parsed
-    return parse_money(raw)
+    return _read_money_text(raw, style) if isinstance(raw, str) else parse_money(raw)
+
+
+@lru_cache(maxsize=_CACHE)
+def _read_money_text(raw: str, style: DecimalStyle) -> Parsed[int]:
+    if text_of(raw) is None:
+        return Parsed()
+    number = _bare_amount(raw)[0].replace(" ", "")
+    if style == "comma" and decimal_evidence(raw) == "dot":
+        return Parsed(error=f"{raw.strip()} uses a decimal point where this column uses a decimal comma")
+    if style == "comma":
+        number = number.replace(".", "").replace(",", ".")
+    parsed = parse_money(number)
+    if parsed.error:
+        return Parsed(error=f"{raw.strip()} is not an amount")
+    return parsed
 
 
 def read_rate(raw: RawCell) -> Parsed[int]:
     """``15%``, ``15,5%``, ``0.15`` -> millionths."""
-    if isinstance(raw, str):
-        text = text_of(raw)
-        if text is None:
-            return Parsed()
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        return parse_rate(text)
-    return parse_rate(raw)
+    return _read_rate_text(raw) if isinstance(raw, str) else parse_rate(raw)
+
+
+@lru_cache(maxsize=_CACHE)
+def _read_rate_text(raw: str) -> Parsed[int]:
+    text = text_of(raw)
+    if text is None:
+        return Parsed()
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return parse_rate(text)
 
 
 @dataclass
@@ -196,7 +210,11 @@ ORDER_STATE_WORDS = frozenset({
 
 def status_for(raw: RawCell, *, commission_paid: bool) -> Parsed[str]:
     """The Orders Status for a TikTok status word (see the module docstring)."""
-    text = text_of(raw)
+    return _status_for(text_of(raw), commission_paid)
+
+
+@lru_cache(maxsize=1024)
+def _status_for(text: str | None, commission_paid: bool) -> Parsed[str]:
     if text is None:
         return Parsed(error="the status is blank")
     key = " ".join(text.split()).casefold()
