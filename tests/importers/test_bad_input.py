@@ -111,3 +111,13 @@ def test_xlsx_order_ids_stored_as_numbers_are_refused_not_mangled(tmp_path: Path
     path = X.write_xlsx(tmp_path / "numbers.xlsx", headers, rows)
     result = import_files(empty_workbook(), [path])
     assert result.rejected == 1 and "lost its last digits" in result.issues[0].problem
+
+
+def test_settled_without_paid_time_imports_with_a_warning(tmp_path: Path) -> None:
+    sale = X.make_sales(1, seed=3)[0]
+    sale = replace(sale, tiktok_status="Settled", orders_status="Settled", settled=None,
+                   act_base_cents=sale.est_base_cents)
+    path = X.write_csv(tmp_path / "s.csv", *X.seller_table([sale], "US"))
+    result = import_files(empty_workbook(date_order="MDY"), [path])
+    assert result.added == 1 and result.exit_code == 0
+    assert [(i.severity, i.line) for i in result.issues] == [("Warning", 2)]

@@ -20,16 +20,19 @@ from ..backends.base import Grid, WritePlan, Workbook
 from ..cells import DateOrder, parse_text
 from ..errors import BadArguments, ImportFileError, NotASheetOpsWorkbook
 from ..schema import ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
-from .lines import map_row
+from .lines import OWNED, map_row
 from .orders_tab import OrdersTab
 from .result import FileResult, ImportIssue, ImportResult
 from .scan import FilePlan, data_rows, scan_file
 from .sources import ExportSource
 
 Progress = Callable[[int, "int | None"], None]
-"""Called with (rows done, total rows or None) while files are imported."""
+"""Called with (rows done, total rows or None) while files are imported: first with
+``None`` while the files are scanned (total unknown), then with the total of all files."""
 
 PROGRESS_EVERY = 5_000
+_STATUS = [name for name, _kind in OWNED].index("Status")
+_SETTLED_DATE = [name for name, _kind in OWNED].index("Settled date")
 
 
 def import_files(
@@ -59,7 +62,8 @@ def import_files(
         grids = workbook.read([n for n in (orders_name, settings_name) if n])
         tz, date_order = _settings(grids.get(settings_name or "", []))
         plans = [
-            scan_file(ExportSource(Path(f)), tz=tz, date_order=date_order, creator=creator) for f in files
+            scan_file(ExportSource(Path(f)), tz=tz, date_order=date_order, creator=creator, progress=progress)
+            for f in files
         ]
         orders = OrdersTab(orders_name, grids.get(orders_name, []), tz=tz, date_order=date_order)
         result = ImportResult(workbook=workbook.label, dry_run=dry_run)
@@ -99,6 +103,12 @@ def _import_file(
                 for column, value, problem in problems
             )
             continue
+        if line[_STATUS] == "Settled" and line[_SETTLED_DATE] is None:
+            outcome.issues.append(ImportIssue(
+                "Warning", name, line_no, plan.ctx.detected.headers.get("settled_date", "Time Commission Paid"), "",
+                "TikTok says the line is settled but gives no commission paid time",
+                "Type the Settled date in Orders, or import a newer export.",
+            ))
         outcome.count(orders.upsert(line))
     return outcome, done
 

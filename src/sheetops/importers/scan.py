@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..backends.base import RawCell
 from ..cells import DateOrder
@@ -20,6 +20,9 @@ from . import layouts as L
 from .lines import FileContext
 from .sources import ExportSource, Row
 from .values import DateEvidence, DecimalStyle, decimal_evidence, text_of
+
+
+SCAN_PROGRESS_EVERY = 50_000
 
 
 @dataclass
@@ -66,9 +69,16 @@ def data_rows(plan: FilePlan) -> Iterator[tuple[int, list[RawCell], str | None]]
 
 
 def scan_file(
-    source: ExportSource, *, tz: dt.tzinfo, date_order: DateOrder | None, creator: str | None
+    source: ExportSource,
+    *,
+    tz: dt.tzinfo,
+    date_order: DateOrder | None,
+    creator: str | None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> FilePlan:
-    """Decide how to read ``source``; raise ``ImportFileError`` when it cannot be read."""
+    """Decide how to read ``source``; raise ``ImportFileError`` when it cannot be read.
+
+    ``progress(rows scanned, None)`` is called now and then: the total is not known yet."""
     source, header_line, detected = _find_header(source)
     if L.CREATOR not in detected.index and not creator:
         raise ImportFileError(
@@ -83,6 +93,8 @@ def scan_file(
     money_cols = [(f, detected.index[f]) for f in decimals]
     for _line, cells, skipped in data_rows(plan):
         plan.data_rows += 1
+        if progress is not None and plan.data_rows % SCAN_PROGRESS_EVERY == 0:
+            progress(plan.data_rows, None)
         if skipped:
             continue
         for i in date_cols:
