@@ -142,13 +142,14 @@ def map_row(cells: Sequence[RawCell], ctx: FileContext) -> tuple[OrderLine | Non
     base = row.money(L.ACT_BASE) if settled else None
     commission = _commission(row, settled)
     rate = row.parsed(L.RATE, read_rate)
+    product_id, content_id = row.id_text(L.PRODUCT_ID), row.id_text(L.CONTENT_ID)
     if row.problems:
         return None, row.problems
     currency = text_of(row.raw(L.CURRENCY)) or currency_code(row.raw(L.GMV))
     line = (
-        order_id, sku_id, _shared(row.id_text(L.PRODUCT_ID)), _shared(text_of(row.raw(L.PRODUCT))),
+        order_id, sku_id, _shared(product_id), _shared(text_of(row.raw(L.PRODUCT))),
         _shared(creator), order_date, settled_date, status, quantity, gmv, refund, base, rate, commission,
-        content_type_for(row.raw(L.CONTENT_TYPE)), row.id_text(L.CONTENT_ID),
+        content_type_for(row.raw(L.CONTENT_TYPE)), content_id,
         _shared(currency.upper()) if currency else None,
     )
     return line, []
