@@ -1,0 +1,20 @@
+"""TikTok Shop affiliate order exports -> the Orders tab (``sheetops import``).
+
+    sources.py    export files as (line, cells) streams: CSV (streamed) and XLSX (calamine)
+    layouts.py    the seller, creator and partner layouts, header matching, detection
+    values.py     export cell parsing: amounts, decimal commas, dates, status words
+    scan.py       first pass: header, layout, decimal separators, day/month order
+    lines.py      one export row -> one Orders line (the column mapping)
+    orders_tab.py the Orders tab: find lines by (Order ID, SKU ID), add or update them
+    result.py     ImportResult: counts per file and issue rows
+    run.py        import_files(), the one entry point
+
+Only this package (and the backends) read files; the engine never knows an import ran.
+"""
+
+from __future__ import annotations
+
+from .result import FileResult, ImportIssue, ImportResult
+from .run import Progress, import_files
+
+__all__ = ["FileResult", "ImportIssue", "ImportResult", "Progress", "import_files"]

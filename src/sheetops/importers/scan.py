@@ -1,0 +1,168 @@
+"""First pass over an export file: where its header is, which layout it is, and how to
+read it (decimal separator per money column, day/month order for the whole file).
+
+The scan keeps only counters, so it runs in constant memory; the import pass reads the
+file again. Everything that makes a whole file unreadable is raised here, before any line
+of any file is imported, as ``ImportFileError`` with one sentence saying what to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
+
+from ..backends.base import RawCell
+from ..cells import DateOrder
+from ..errors import ImportFileError
+from . import layouts as L
+from .lines import FileContext
+from .sources import ExportSource, Row
+from .values import DateEvidence, DecimalStyle, decimal_evidence, text_of
+
+
+SCAN_PROGRESS_EVERY = 50_000
+
+
+@dataclass
+class FilePlan:
+    """How to read one file, decided by the scan."""
+
+    source: ExportSource
+    header_line: int
+    ctx: FileContext
+    data_rows: int
+
+    @property
+    def layout(self) -> L.Layout:
+        return self.ctx.detected.layout
+
+
+def is_blank_row(cells: Sequence[RawCell]) -> bool:
+    return all(text_of(c) is None for c in cells)
+
+
+def is_description(cells: Sequence[RawCell], ctx: FileContext) -> bool:
+    """The row of field descriptions some exports put under the header: its Order ID
+    cell is prose (spaces, or no digit at all), which no order ID is."""
+    i = ctx.detected.index[L.ORDER_ID]
+    text = text_of(cells[i]) if i < len(cells) else None
+    return text is not None and (any(ch.isspace() for ch in text) or not any(ch.isdigit() for ch in text))
+
+
+def data_rows(plan: FilePlan) -> Iterator[tuple[int, list[RawCell], str | None]]:
+    """Every row after the header: (line, cells, why it is skipped or None)."""
+    first = True
+    for line, cells in plan.source.rows():
+        if line <= plan.header_line:
+            continue
+        if is_blank_row(cells):
+            yield line, cells, "blank"
+            continue
+        if first and is_description(cells, plan.ctx):
+            first = False
+            yield line, cells, "description"
+            continue
+        first = False
+        yield line, cells, None
+
+
+def scan_file(
+    source: ExportSource,
+    *,
+    tz: dt.tzinfo,
+    date_order: DateOrder | None,
+    creator: str | None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> FilePlan:
+    """Decide how to read ``source``; raise ``ImportFileError`` when it cannot be read.
+
+    ``progress(rows scanned, None)`` is called now and then: the total is not known yet."""
+    source, header_line, detected = _find_header(source)
+    if L.CREATOR not in detected.index and not creator:
+        raise ImportFileError(
+            f"{source.name} is a {detected.layout.label}, which does not say whose orders these are; "
+            "import it with the creator's handle (sheetops import WORKBOOK FILE --creator @handle)."
+        )
+    ctx = FileContext(detected, tz=tz, date_order=None, creator=creator)
+    plan = FilePlan(source, header_line, ctx, data_rows=0)
+    evidence = DateEvidence()
+    decimals: dict[str, Counter[str]] = {f: Counter() for f in L.MONEY_FIELDS if f in detected.index}
+    date_cols = [detected.index[f] for f in L.DATE_FIELDS if f in detected.index]
+    money_cols = [(f, detected.index[f]) for f in decimals]
+    for _line, cells, skipped in data_rows(plan):
+        plan.data_rows += 1
+        if progress is not None and plan.data_rows % SCAN_PROGRESS_EVERY == 0:
+            progress(plan.data_rows, None)
+        if skipped:
+            continue
+        for i in date_cols:
+            if i < len(cells):
+                evidence.add(cells[i])
+        for fld, i in money_cols:
+            if i < len(cells) and (style := decimal_evidence(cells[i])) is not None:
+                decimals[fld][style] += 1
+    ctx.money_style = _money_styles(decimals)
+    ctx.date_order = _date_order(source, evidence, date_order)
+    return plan
+
+
+def _find_header(source: ExportSource) -> tuple[ExportSource, int, L.Detected]:
+    """The first sheet and row holding a header of a known layout."""
+    closest: L.Detected | None = None
+    for sheet in range(source.sheet_count()):
+        candidate = ExportSource(source.path, sheet) if sheet else source
+        for n, (line, cells) in enumerate(candidate.rows()):
+            if n >= L.HEADER_SEARCH_ROWS:
+                break
+            if not L.is_header_row(cells):
+                continue
+            detected, near = L.detect(cells)
+            if detected is not None:
+                return candidate, line, detected
+            closest = closest or near
+    if closest is not None:
+        names = L.missing(closest)
+        columns = ", ".join(names)
+        noun = "column" if len(names) == 1 else "columns"
+        raise ImportFileError(
+            f"{source.name} looks like a TikTok Shop {closest.layout.label} but has no {columns} {noun}; "
+            f"download it again from {closest.layout.where} without removing columns, and import that file."
+        )
+    raise ImportFileError(
+        f"{source.name} is not a TikTok Shop affiliate orders export (none of its first "
+        f"{L.HEADER_SEARCH_ROWS} rows has an Order ID column); download the affiliate orders export "
+        "from Seller Center, Creator Center or Partner Center and import that file."
+    )
+
+
+def _money_styles(decimals: dict[str, Counter[str]]) -> dict[str, DecimalStyle]:
+    """Per money column: the separator its cells show; columns that cannot tell (whole
+    numbers, ``1,234``) follow the file as a whole; a file that cannot tell uses a point."""
+    total: Counter[str] = sum(decimals.values(), Counter())
+    file_style: DecimalStyle = "comma" if total["comma"] > total["dot"] else "dot"
+    styles: dict[str, DecimalStyle] = {}
+    for fld, counts in decimals.items():
+        if counts["comma"] > counts["dot"]:
+            styles[fld] = "comma"
+        elif counts["dot"] > counts["comma"]:
+            styles[fld] = "dot"
+        else:
+            styles[fld] = file_style
+    return styles
+
+
+def _date_order(source: ExportSource, evidence: DateEvidence, setting: DateOrder | None) -> DateOrder | None:
+    """The file's day/month order: what its rows show, else Settings ``Date order``."""
+    decided = evidence.decide()
+    if decided is not None or not evidence.undecided:
+        return decided
+    if setting in ("DMY", "MDY"):
+        return setting
+    example = evidence.example or "01/02/2026"
+    raise ImportFileError(
+        f"{source.name} has dates such as {example} that could be day/month or month/day, and no row "
+        "decides it; in the Settings tab set Date order to DMY (day first, as in UK exports) or MDY "
+        "(month first, as in US exports), then import again."
+    )
