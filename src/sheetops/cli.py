@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook")
     imp.add_argument("files", nargs="+", help="CSV or XLSX export files")
     imp.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
+    imp.add_argument("--creator", help="the creator's handle, for creator-side exports (they name no creator)")
 
     exp = cmd("export-payouts", _export, "write approved, unpaid payouts as PayPal Payouts CSV files")
     exp.add_argument("workbook")
@@ -167,9 +168,10 @@ def _import(args: argparse.Namespace) -> int:
 
     workbook = open_workbook(args.workbook)
     with progress_bar("Importing") as bar:
-        result = import_files(workbook, [Path(f) for f in args.files], dry_run=args.dry_run, progress=bar)
+        result = import_files(workbook, [Path(f) for f in args.files], dry_run=args.dry_run, progress=bar,
+                              creator=args.creator)
     print("\n".join(result.summary_lines()))
-    return 1 if getattr(result, "errors", 0) else 0
+    return result.exit_code
 
 
 def _export(args: argparse.Namespace) -> int:
