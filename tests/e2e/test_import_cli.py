@@ -1,0 +1,58 @@
+"""`sheetops import` on a real .xlsx, as a manager exporting twice a week would use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sheetops.backends.xlsx import XlsxWorkbook
+
+from ..importers.exports import make_sales, refund, seller_table, settle, write_csv
+from .conftest import sheetops
+
+
+def _orders(path: Path) -> list[list]:
+    grid = XlsxWorkbook(path).read(["Orders"])["Orders"]
+    return [r for r in grid[1:] if any(v not in (None, "") for v in r)]
+
+
+def test_import_twice_then_later_settlements_update_in_place(tmp_path: Path) -> None:
+    book = tmp_path / "lumi.xlsx"
+    assert sheetops("init", str(book)).returncode == 0
+    sales = make_sales(40, seed=11)
+    first = write_csv(tmp_path / "week1.csv", *seller_table(sales))
+
+    done = sheetops("import", str(book), str(first))
+    assert done.returncode in (0, 1), done.stderr
+    rows = _orders(book)
+    assert len(rows) == 40
+    assert len({(r[0], r[1]) for r in rows}) == 40
+
+    before = book.read_bytes()
+    again = sheetops("import", str(book), str(first))
+    assert "nothing was written" in again.stdout
+    assert book.read_bytes() == before, "the same file imported twice changes nothing"
+
+    later = [settle(s, s.ordered + dt.timedelta(days=9)) if s.orders_status == "Pending" else s for s in sales[:20]]
+    later += [refund(s) for s in sales[20:25]] + make_sales(5, seed=99)
+    second = write_csv(tmp_path / "week2.csv", *seller_table(later))
+    dry = sheetops("import", str(book), str(second), "--dry-run")
+    assert "Dry run" in dry.stdout and book.read_bytes() == before
+    done = sheetops("import", str(book), str(second))
+    assert done.returncode in (0, 1), done.stderr
+    rows = _orders(book)
+    assert len(rows) == 45, "five new lines; the rest updated in place, never duplicated"
+    assert len({(r[0], r[1]) for r in rows}) == 45
+
+    run = sheetops("run", str(book), "--as-of", "2026-12-01", "--json")
+    assert run.returncode in (0, 1), run.stderr
+    assert '"Orders": 45' in run.stdout
+
+
+def test_import_of_a_file_that_is_no_export_is_one_sentence(tmp_path: Path) -> None:
+    book = tmp_path / "lumi.xlsx"
+    sheetops("init", str(book))
+    junk = tmp_path / "notes.csv"
+    junk.write_text("Name,Notes\nMia,hello\n")
+    done = sheetops("import", str(book), str(junk))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "notes.csv" in done.stderr
