@@ -36,6 +36,12 @@ class Computed:
     rollups: Rollups
 
 
+READ_TABS = frozenset([t.name for t in schema.EDITED_TABS] + [schema.PAYOUTS.name, schema.COMMISSION_LINES,
+                                                             schema.LEDGER, schema.RUN_LOG])
+"""What a refresh reads: the tabs people edit, and the tool tabs that carry state between runs
+(Payouts, Commission Lines and Ledger for locking, Run Log to append to); never the reports."""
+
+
 def resolve_tabs(backend: Workbook) -> dict[str, str]:
     """Canonical tab name -> the name as spelled in the workbook (case and spaces ignored)."""
     actual = {schema.normalize_tab(n): n for n in backend.tab_names()}
@@ -81,7 +87,7 @@ def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool
     parse_as_of(as_of)
     with nullcontext() if dry_run else backend.lock():
         step(f"Reading {backend.label}")
-        grids_actual = backend.read(list(tabs.values()))
+        grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
         grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
         result = RunResult(workbook=backend.label, as_of=parse_as_of(as_of) or dt.date.today(), dry_run=dry_run)
         step("Checking every row and computing payouts")
