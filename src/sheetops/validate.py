@@ -173,8 +173,8 @@ def _check_rules(program: Program, log: IssueLog) -> None:
     flag.flag((frame["Valid to"] < frame["Valid from"]).fillna(False), "Valid to",
               "Valid to is before Valid from.", "Make Valid to the same as or later than Valid from.")
     for column in ("Amount", "Min GMV", "Max GMV"):
-        flag.flag((frame[column] < 0).fillna(False) & (kind != "Bonus") if column == "Amount" else (frame[column] < 0).fillna(False),
-                  column, f"{column} cannot be negative.", "Type an amount of 0 or more.")
+        flag.flag((frame[column] < 0).fillna(False), column, f"{column} cannot be negative.",
+                  "Type an amount of 0 or more; use the Adjustments tab to take money back.")
 
 
 def _check_orders(program: Program, log: IssueLog) -> None:
