@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any, Iterator
 
 import pytest
 import requests
@@ -22,7 +23,7 @@ def sheet_ids(n: int) -> list[str]:
 
 
 @pytest.fixture
-def fresh_pubsub(monkeypatch: pytest.MonkeyPatch) -> PubSubServer:
+def fresh_pubsub(monkeypatch: pytest.MonkeyPatch) -> Iterator[PubSubServer]:
     srv = PubSubServer(token=TOKEN).start()
     srv.create_topic(TOPIC)
     for name, value in {"SHEETOPS_PUBSUB_API": srv.url, "SHEETOPS_GOOGLE_TOKEN": TOKEN,
@@ -82,8 +83,11 @@ def test_the_stand_in_checks_what_google_checks(fresh_pubsub: PubSubServer) -> N
     auth = {"Authorization": f"Bearer {TOKEN}"}
     msg = {"data": base64.b64encode(b"{}").decode()}
     assert requests.post(url, json={"messages": [msg]}, timeout=10).status_code == 401
-    for body in [{"messages": []}, {"messages": [msg] * 1001}, {"messages": [{"data": "%%%"}]},
-                 {"messages": [{}]}, {"messages": [{"attributes": {"a": 1}}]}, {"msgs": [msg]}]:
+    bodies: list[dict[str, Any]] = [
+        {"messages": []}, {"messages": [msg] * 1001}, {"messages": [{"data": "%%%"}]}, {"messages": [{}]},
+        {"messages": [{"attributes": {"a": 1}}]}, {"msgs": [msg]},
+    ]
+    for body in bodies:
         assert requests.post(url, json=body, headers=auth, timeout=10).status_code == 400, body
     assert fresh_pubsub.published() == []
 

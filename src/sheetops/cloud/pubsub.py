@@ -84,7 +84,7 @@ def session(env: config.Env | None = None) -> Any:
     except DefaultCredentialsError:
         raise AccessDenied("No Google credentials were found for Pub/Sub; deploy the function with a "
                            "service account, or run 'gcloud auth application-default login'.") from None
-    return AuthorizedSession(credentials)
+    return AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
 
 
 @dataclass
