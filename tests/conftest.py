@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec"
+# /work/main/tests -> /work/shared/spec; a worktree (/work/wt/NAME/tests) finds the same folder higher up.
+SPEC = next((p / "shared" / "spec" for p in Path(__file__).resolve().parents if (p / "shared" / "spec").is_dir()),
+            Path(__file__).resolve().parents[1].parent / "shared" / "spec")
 EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 
 

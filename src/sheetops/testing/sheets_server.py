@@ -281,18 +281,23 @@ class SheetsServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m sheetops.testing.sheets_server --port PORT [--open] [--token T]``."""
+    """``python -m sheetops.testing.sheets_server --port PORT [--open] [--token T] [--seed-demo]``."""
     parser = argparse.ArgumentParser(description="Local Google Sheets API v4 server for tests.")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--open", action="store_true", help="accept any bearer token")
     parser.add_argument("--token", help="also accept this bearer token (e.g. SHEETOPS_GOOGLE_TOKEN)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--seed-demo", action="store_true", help="create a SheetOps demo sheet and print its ID")
     args = parser.parse_args(argv)
     server = SheetsServer(args.port, open_auth=args.open, verbose=args.verbose)
     token = server.issue_token(token=args.token, scopes={SCOPE_SHEETS, "https://www.googleapis.com/auth/drive"})
     server.bind()
     print(f"Sheets API on {server.url}  (token URI {server.token_uri})")
     print(f"export SHEETOPS_SHEETS_API={server.url} SHEETOPS_GOOGLE_TOKEN={token}", flush=True)
+    if args.seed_demo:
+        from sheetops.testing.demo_sheet import seed_demo
+
+        print(f"Demo spreadsheet: {seed_demo(server)}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
