@@ -1,0 +1,107 @@
+"""Requests, bytes and seconds of a refresh of a Google Sheet, against the local Sheets API
+server, side by side with the usual way people script it (gspread-dataframe).
+
+    .venv/bin/python bench/bench_gsheets.py 10000 100000
+
+For each size, a demo spreadsheet is seeded on a local server, then:
+
+- **SheetOps**: one ``sheetops.refresh("gsheet:<id>")`` (one metadata read, one
+  ``values.batchGet``, one atomic ``batchUpdate`` or a staged swap, plus the lock);
+- **usual way**: ``get_as_dataframe`` for each tab people edit, the same computation, then
+  ``set_with_dataframe`` for each tool tab (gspread-dataframe's documented use).
+
+The server counts every HTTP request and byte. Prints a Markdown table for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+AS_OF = "2026-11-18"
+
+
+def _seed(server: Any, orders: int) -> str:
+    from sheetops.testing.demo_sheet import seed_demo
+
+    return seed_demo(server, orders=orders, seed=1, today=dt.date(2026, 11, 22))
+
+
+def sheetops_way(server: Any, sid: str) -> dict[str, float]:
+    import sheetops
+
+    server.reset_counters()
+    t = time.perf_counter()
+    sheetops.refresh(f"gsheet:{sid}", as_of=AS_OF)
+    seconds = time.perf_counter() - t
+    c = server.counters()
+    return {"requests": c.total_requests, "bytes_sent": sum(c.bytes_in.values()),
+            "bytes_received": sum(c.bytes_out.values()), "seconds": seconds}
+
+
+def usual_way(server: Any, sid: str, token: str) -> dict[str, float]:
+    """Read every tab with get_as_dataframe, compute, write every tool tab with set_with_dataframe."""
+    import pandas as pd
+    from gspread_dataframe import get_as_dataframe, set_with_dataframe
+
+    from sheetops import schema
+    from sheetops.backends.grid import tab_rows
+    from sheetops.engine import build_plan, compute
+    from sheetops.testing.gspread_client import gspread_client
+
+    server.reset_counters()
+    t = time.perf_counter()
+    book = gspread_client(server, token=token).open_by_key(sid)
+    grids: dict[str, Any] = {}
+    for spec in schema.EDITED_TABS:
+        frame = get_as_dataframe(book.worksheet(spec.name), evaluate_formulas=True)
+        frame = frame.dropna(how="all").dropna(axis=1, how="all")
+        grids[spec.name] = [list(frame.columns)] + frame.astype(object).where(frame.notna(), None).values.tolist()
+    done = compute(grids, AS_OF)
+    plan = build_plan(done, grids, {}, started_wall=dt.datetime.now(), started=time.perf_counter(),
+                      trigger="cli", result="ok")
+    existing = {ws.title: ws for ws in book.worksheets()}
+    for tab in plan.tabs:
+        rows = tab_rows(tab)
+        frame = pd.DataFrame(rows[1:], columns=rows[0]) if tab.header else pd.DataFrame(rows)
+        frame = frame.map(lambda v: v.text if hasattr(v, "text") else v)
+        ws = existing.get(tab.name) or book.add_worksheet(tab.name, rows=len(frame) + 1, cols=max(len(frame.columns), 1))
+        ws.clear()
+        set_with_dataframe(ws, frame, include_column_header=tab.header, resize=True)
+    seconds = time.perf_counter() - t
+    c = server.counters()
+    return {"requests": c.total_requests, "bytes_sent": sum(c.bytes_in.values()),
+            "bytes_received": sum(c.bytes_out.values()), "seconds": seconds}
+
+
+def main(sizes: list[int]) -> None:
+    from sheetops.testing.sheets_auth import SCOPE_DRIVE_FILE, SCOPE_SHEETS
+    from sheetops.testing.sheets_server import SheetsServer
+
+    rows = []
+    with SheetsServer(read_per_minute=10**9, write_per_minute=10**9) as server:
+        token = server.issue_token(scopes={SCOPE_SHEETS, SCOPE_DRIVE_FILE})
+        os.environ["SHEETOPS_SHEETS_API"] = server.url
+        os.environ["SHEETOPS_GOOGLE_TOKEN"] = token
+        for n in sizes:
+            ours = sheetops_way(server, _seed(server, n))
+            theirs = usual_way(server, _seed(server, n), token)
+            rows.append((n, ours, theirs))
+            print(f"{n:,}: sheetops {ours}; usual {theirs}", file=sys.stderr)
+    print("| order lines | way | requests | MB sent | MB received | seconds |")
+    print("|---|---|---|---|---|---|")
+    for n, ours, theirs in rows:
+        for name, r in (("SheetOps refresh", ours), ("gspread-dataframe per tab", theirs)):
+            print(f"| {n:,} | {name} | {int(r['requests'])} | {r['bytes_sent'] / 1e6:.1f} | "
+                  f"{r['bytes_received'] / 1e6:.1f} | {r['seconds']:.1f} |")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10_000])
