@@ -34,7 +34,9 @@ class Rollups:
 def sales_lines(program: Program) -> pd.DataFrame:
     """Order lines that count in GMV, with the columns the rollups need."""
     o = program.orders.frame
-    o = o[~o["_error"] & o["Status"].isin(GMV_STATUSES)]
+    o = o.loc[~o["_error"] & o["Status"].isin(GMV_STATUSES),
+              ["_creator", "_campaign", "Campaign", "Product ID", "Product", "Order ID", "Order date", "GMV",
+               "Refund", "Status", "Quantity", "TikTok commission"]]
     refund = o["Refund"].astype("Int64")
     refund = refund.mask((o["Status"] == "Refunded") & refund.isna(), o["GMV"]).fillna(0)
     return pd.DataFrame({

@@ -56,24 +56,19 @@ def pick_rules(
     tied = np.full(n, -1, dtype="int64")
     best_score = np.full(n, -np.inf)
     day = pd.to_datetime(on).dt.normalize().to_numpy()
-    creator_v, tier_v = creator.to_numpy(), tier.to_numpy()
-    campaign_v = campaign.to_numpy() if campaign is not None else None
-    product_v = product.astype(object).where(product.notna(), "").astype(str).str.strip().to_numpy() if product is not None else None
+    has_day = ~pd.isna(day)
+    filters = {"_creator": _Codes(creator), "_tier": _Codes(tier)}
+    if campaign is not None:
+        filters["_campaign"] = _Codes(campaign)
+    if product is not None:
+        filters["_product"] = _Codes(product.astype(object).where(product.notna(), "").astype(str).str.strip())
     for j, rule in enumerate(rules.to_dict("records")):
-        match = ~pd.isna(day)
+        match = has_day.copy()
         filled = 0
-        if rule["_creator"]:
-            match &= creator_v == rule["_creator"]
-            filled += 1
-        if campaign_v is not None and rule["_campaign"]:
-            match &= campaign_v == rule["_campaign"]
-            filled += 1
-        if product_v is not None and rule["_product"]:
-            match &= product_v == rule["_product"]
-            filled += 1
-        if rule["_tier"]:
-            match &= tier_v == rule["_tier"]
-            filled += 1
+        for key, codes in filters.items():
+            if rule[key]:
+                match &= codes.equal(rule[key])
+                filled += 1
         valid_from, valid_to = rule["Valid from"], rule["Valid to"]
         if not pd.isna(valid_from):
             match &= day >= np.datetime64(valid_from)
@@ -85,6 +80,17 @@ def pick_rules(
         best[better], tied[better], best_score[better] = j, -1, score
         tied[tie] = j
     return Pick(best, tied)
+
+
+class _Codes:
+    """A column as integer codes, so each rule's filter is one integer comparison."""
+
+    def __init__(self, values: pd.Series) -> None:
+        self.codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
+        self.lookup = {u: i for i, u in enumerate(uniques)}
+
+    def equal(self, value: object) -> np.ndarray:
+        return self.codes == self.lookup.get(value, -2)
 
 
 def tie_message(rules: pd.DataFrame, pick: Pick, i: int) -> str:
