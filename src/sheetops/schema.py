@@ -283,8 +283,9 @@ RUN_LOG_COLUMNS = (
 )
 COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
-    "Base", "Rate", "Amount",
+    "Base", "Rate", "Amount", "Item",
 )
+"""``Item`` is the key of the paid item (see money.md); a lock finds its items by it."""
 
 TOOL_TABS: tuple[str, ...] = (
     PAYOUTS.name, COMMISSION_LINES, GMV_BY_CREATOR, GMV_BY_CAMPAIGN, GMV_BY_PRODUCT,
