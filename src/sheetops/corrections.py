@@ -120,11 +120,11 @@ def _place_new(items: pd.DataFrame, cal: Calendar) -> tuple[pd.DataFrame, pd.Dat
     closed = items["period_start"] < cal.current
     own_locked = np.array([cal.is_locked(c, s) for c, s in zip(items["creator"], items["period_start"])], dtype=bool) \
         if cal.locked else np.zeros(len(items), dtype=bool)
-    target = items["period_start"].where(closed & ~own_locked)
+    target = items["period_start"].where(closed & ~own_locked).astype(object)
     late = closed & own_locked
     if late.any():
         target.loc[late] = [cal.open_after(c, s) for c, s in zip(items.loc[late, "creator"], items.loc[late, "period_start"])]
-    target = pd.to_datetime(target)
+    target = pd.to_datetime(target).astype("datetime64[ns]")
     ready = target.notna()
     placed = items[ready].copy()
     placed["target"] = target[ready]
