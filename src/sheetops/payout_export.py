@@ -61,7 +61,7 @@ def customer_id(payout_id: str) -> str:
     """A stable PayPal ``sender_item_id`` for a payout: date, handle (cut), short hash; <= 30 chars.
 
     >>> customer_id("2026-11-09/glowwithmia")
-    '20261109-glowwithmia-6d3f3a'
+    '20261109-glowwithmia-b7f799'
     """
     start, _, handle = payout_id.partition("/")
     digest = hashlib.sha256(payout_id.encode()).hexdigest()[:6]
