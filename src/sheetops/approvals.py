@@ -161,7 +161,8 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
     if parsed is not None and "Item" in parsed[1] and "Payout ID" in parsed[1] and "Amount" in parsed[1]:
         lines = pd.DataFrame(parsed[0]).reindex(columns=[*LINE_COLUMNS, "_row"])
         lines["Payout ID"] = lines["Payout ID"].map(text)
-    taken = set(book.items["key"]) if len(book.items) else set()
+    owner = book.payouts.set_index("Payout ID")["creator"]
+    taken = {(owner[p], k) for p, k in zip(book.items["Payout ID"], book.items["key"])} if len(book.items) else set()
     ok = True
     for r in requests:
         problem, fix, items = _lock_one(r, lines, taken, on_hold)
@@ -172,7 +173,7 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
                     col_index=cols.get("Status"), creator=creator_of(str(r["Payout ID"])))  # type: ignore[union-attr]
             continue
         assert items is not None
-        taken |= set(items["key"])
+        taken |= {(creator_of(str(r["Payout ID"])), k) for k in items["key"]}
         pid = str(r["Payout ID"])
         book.add({"Payout ID": pid, "creator": creator_of(pid), "Creator": r["Creator"],
                   "period_start": pd.Timestamp(r["Period start"] or pid.split("/", 1)[0]),
@@ -181,7 +182,7 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
     return ok
 
 
-def _lock_one(r: dict[str, object], lines: pd.DataFrame | None, taken: set[str],
+def _lock_one(r: dict[str, object], lines: pd.DataFrame | None, taken: set[tuple[str, str]],
               on_hold: set[str]) -> tuple[str, str, pd.DataFrame | None]:
     pid = str(r["Payout ID"])
     if not pid or "/" not in pid or r["Period start"] is None or r["Period end"] is None:
@@ -216,7 +217,7 @@ def _lock_one(r: dict[str, object], lines: pd.DataFrame | None, taken: set[str],
     if int(items["amount_cents"].sum()) != total or any(int(by_column.get(c, 0)) != (r[c] or 0) for c in PAYOUT_AMOUNT_COLUMNS):
         return (f"Payout {pid} cannot be locked: its Total {money_text(total)} differs from the sum of its Commission "
                 f"Lines ({money_text(int(items['amount_cents'].sum()))}).", REAPPROVE, None)
-    twice = items["key"].duplicated() | items["key"].isin(taken)
+    twice = items["key"].duplicated() | items["key"].map(lambda k: (creator_of(pid), k) in taken)
     if twice.any():
         return (f"Payout {pid} cannot be locked: item {items['key'][twice].iat[0]} is already in a locked payout.",
                 REAPPROVE, None)

@@ -143,7 +143,7 @@ def _corrections(items: pd.DataFrame, locked: pd.DataFrame, book: Book, cal: Cal
     both = both[both["delta"] != 0]
     if both.empty:
         return _no_items(), _waiting(*([pd.Series([], dtype=object)] * 5))
-    about = _describe(items, book)
+    about = _describe(items[items["key"].isin(set(both["key"]))], book)
     rows, waits = [], []
     for rec in both.to_dict("records"):
         target = cal.open_after(rec["creator"], pd.Timestamp(rec["last_locked"]))

@@ -174,7 +174,7 @@ class Program:
         lines = rows(self.wb, "Commission Lines")
         locked_ids = {r["Payout ID"] for r in ledger if r["Kind"] == "Payout"}
         # Rule 1: an item is in at most one locked payout.
-        keys = [r["Item"] for r in ledger if r["Kind"] != "Payout"]
+        keys = [(r["Payout ID"].split("/", 1)[1], r["Item"]) for r in ledger if r["Kind"] != "Payout"]
         assert len(keys) == len(set(keys)), "an item is in two locked payouts"
         # Locked payouts never change: their rows as approved, their Ledger rows as first locked.
         by_id = {r["Payout ID"]: r for r in payouts}
@@ -193,14 +193,12 @@ class Program:
         # period to close == what every item currently earns, to the cent.
         done = compute({t: g for t, g in self.wb.tabs.items()}, self.today)
         waiting = done.ledger.waiting
-        current = done.ledger.book  # noqa: F841  (the same Ledger the tab holds)
         for creator in CREATORS:
             paid_or_drafted = sum(cents(p["Total"]) for p in payouts if p["Payout ID"].split("/", 1)[1] == creator)
             still_waiting = int(waiting.loc[waiting["creator"] == creator, "amount_cents"].sum())
             assert paid_or_drafted + still_waiting == self.earned()[creator], (
                 creator, paid_or_drafted, still_waiting, self.earned()[creator])
         # Items only wait when no closed period is open for them.
-        closed_until = done.ledger.book.payouts
         this_week = self.today - dt.timedelta(days=self.today.weekday())
         for rec in waiting.to_dict("records"):
             anchor = rec["anchor"].date()
@@ -208,4 +206,3 @@ class Program:
             while week < this_week:
                 assert f"{week.isoformat()}/{rec['creator']}" in locked_ids, f"{rec['key']} waits but {week} is open"
                 week += dt.timedelta(days=7)
-        del closed_until

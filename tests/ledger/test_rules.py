@@ -243,3 +243,18 @@ def test_locked_payout_cannot_go_back_to_draft() -> None:
     result = run(wb, "2026-11-18")
     assert result.exit_code == 1 and [e["Column"] for e in errors(wb)] == ["Status"]
     assert rows(wb, "Ledger")[0]["Status"] == "Approved"
+
+
+def test_rule_1_an_order_moved_to_another_creator_after_payment() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-03")])
+    run(wb, "2026-11-10")
+    approve(wb, f"{W1}/{MIA}", "Paid")
+    run(wb, "2026-11-10")
+    wb.tabs["Orders"][1][3] = "dadjokesdan"  # it was Dan's sale all along
+    run(wb, "2026-11-18")
+    p = payouts(wb)
+    assert cents(p[f"{W2}/{MIA}"]["Corrections"]) == -1000 and cents(p[f"{W1}/dadjokesdan"]["Commission"]) == 1000
+    approve(wb, f"{W1}/dadjokesdan")
+    assert run(wb, "2026-11-18").exit_code == 0
+    items = [(r["Payout ID"], r["Item"]) for r in rows(wb, "Ledger") if r["Kind"] != "Payout"]
+    assert items == [(f"{W1}/dadjokesdan", "order:O1|S1"), (f"{W1}/{MIA}", "order:O1|S1")]
