@@ -23,7 +23,8 @@ from . import schema
 from .backends.base import Grid, money_text
 from .commissions import KIND_COLUMN
 from .issues import IssueLog
-from .locks import (RESTORE, Book, creator_of, day, grid_records, money, payout_checksum, rate, text)
+from .locks import (BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, money,
+                    payout_checksum, rate, text)
 from .schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_STATUSES, PAYOUTS, normalize_header
 
 TOOL_COLUMNS = ("Payout ID", "Period start", "Period end", "Creator", *PAYOUT_AMOUNT_COLUMNS, "Total", "Currency",
@@ -76,18 +77,22 @@ def read_seen(grid: Grid | None) -> Seen:
     return Seen(out, extra)
 
 
-def expected_row(book: Book, pid: str) -> dict[str, object]:
-    """A locked payout's Payouts row, from the Ledger (without people's columns)."""
-    p = book.payouts.set_index("Payout ID").loc[pid]
-    sums = book.column_sums()
-    row: dict[str, object] = {"Payout ID": pid, "Period start": pd.Timestamp(p["period_start"]).date(),
-                              "Period end": pd.Timestamp(p["period_end"]).date(), "Creator": text(p["Creator"])}
-    for c in PAYOUT_AMOUNT_COLUMNS:
-        row[c] = int(sums.loc[pid, c]) if pid in sums.index else 0
-    row["Total"] = int(p["Total"])
-    row["Currency"] = text(p["Currency"])
-    row["Checksum"] = payout_checksum(row, locked=True)
-    return row
+def expected_rows(book: Book) -> dict[str, dict[str, object]]:
+    """Each locked payout's Payouts row, from the Ledger (without people's columns)."""
+    sums = book.column_sums().to_dict("index")
+    out: dict[str, dict[str, object]] = {}
+    for p in book.payouts.to_dict("records"):
+        pid = str(p["Payout ID"])
+        row: dict[str, object] = {"Payout ID": pid, "Period start": pd.Timestamp(p["period_start"]).date(),
+                                  "Period end": pd.Timestamp(p["period_end"]).date(), "Creator": text(p["Creator"])}
+        mine = sums.get(pid, {})
+        for c in PAYOUT_AMOUNT_COLUMNS:
+            row[c] = int(mine.get(c, 0))
+        row["Total"] = int(p["Total"])
+        row["Currency"] = text(p["Currency"])
+        row["Checksum"] = payout_checksum(row, locked=True)
+        out[pid] = row
+    return out
 
 
 def _shown(column: str, value: object) -> str:
@@ -105,8 +110,9 @@ def check_locked_rows(seen: Seen, book: Book, log: IssueLog) -> dict[str, dict[s
     by_sum = {str(r["Checksum"]): r for r in seen.rows if r["Checksum"]}
     out: dict[str, dict[str, object]] = {}
     statuses = book.payouts["Status"].tolist()
+    expected = expected_rows(book)
     for n, pid in enumerate(book.payouts["Payout ID"]):
-        want = expected_row(book, pid)
+        want = expected[pid]
         found = by_id.get(pid) or by_sum.get(str(want["Checksum"]))
         if found is None:
             log.add("Warning", PAYOUTS.name, None, "Payout ID", pid,
@@ -156,14 +162,12 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
                 and str(r["Payout ID"]) not in book.ids]
     if not requests:
         return True
-    parsed = grid_records(lines_grid, tuple(LINE_COLUMNS))
-    lines = None
-    if parsed is not None and "Item" in parsed[1] and "Payout ID" in parsed[1] and "Amount" in parsed[1]:
-        lines = pd.DataFrame(parsed[0]).reindex(columns=[*LINE_COLUMNS, "_row"])
-        lines["Payout ID"] = lines["Payout ID"].map(text)
+    lines = _lines_by_payout(lines_grid)
     owner = book.payouts.set_index("Payout ID")["creator"]
     taken = {(owner[p], k) for p, k in zip(book.items["Payout ID"], book.items["key"])} if len(book.items) else set()
     ok = True
+    new_payouts: list[dict[str, object]] = []
+    new_items: list[dict[str, object]] = []
     for r in requests:
         problem, fix, items = _lock_one(r, lines, taken, on_hold)
         if problem:
@@ -172,53 +176,65 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
             log.add("Error", PAYOUTS.name, int(r["_row"]), "Status", r["Status"], problem, fix,  # type: ignore[arg-type]
                     col_index=cols.get("Status"), creator=creator_of(str(r["Payout ID"])))  # type: ignore[union-attr]
             continue
-        assert items is not None
-        taken |= {(creator_of(str(r["Payout ID"])), k) for k in items["key"]}
         pid = str(r["Payout ID"])
-        book.add({"Payout ID": pid, "creator": creator_of(pid), "Creator": r["Creator"],
-                  "period_start": pd.Timestamp(r["Period start"] or pid.split("/", 1)[0]),
-                  "period_end": pd.Timestamp(r["Period end"]), "Total": int(r["Total"] or 0),  # type: ignore[arg-type]
-                  "Items": len(items), "Currency": r["Currency"], "Status": r["Status"], "Locked on": as_of}, items)
+        taken |= {(creator_of(pid), str(i["key"])) for i in items}
+        new_payouts.append({"Payout ID": pid, "creator": creator_of(pid), "Creator": r["Creator"],
+                            "period_start": pd.Timestamp(r["Period start"]),  # type: ignore[arg-type]
+                            "period_end": pd.Timestamp(r["Period end"]), "Total": int(r["Total"] or 0),  # type: ignore[arg-type]
+                            "Items": len(items), "Currency": r["Currency"], "Status": r["Status"], "Locked on": as_of})
+        new_items += items
+    if ok:
+        book.add(new_payouts, [pd.DataFrame(new_items, columns=BOOK_ITEM_COLUMNS)])
     return ok
 
 
-def _lock_one(r: dict[str, object], lines: pd.DataFrame | None, taken: set[tuple[str, str]],
-              on_hold: set[str]) -> tuple[str, str, pd.DataFrame | None]:
+def _lines_by_payout(grid: Grid | None) -> dict[str, list[dict[str, object]]] | None:
+    """The previous run's Commission Lines as ledger items, by Payout ID (None when unusable)."""
+    parsed = grid_records(grid, tuple(LINE_COLUMNS))
+    if parsed is None or not {"Item", "Payout ID", "Amount", "Kind"} <= set(parsed[1]):
+        return None
+    out: dict[str, list[dict[str, object]]] = {}
+    for raw in parsed[0]:
+        pid = text(raw.get("Payout ID"))
+        out.setdefault(pid, []).append({
+            "Payout ID": pid, "key": text(raw.get("Item")), "kind": text(raw.get("Kind")),
+            **{c: text(raw.get(c)) for c in ("Creator", *ITEM_FIELDS)},
+            "base_cents": money(raw.get("Base")), "rate": rate(raw.get("Rate")), "amount_cents": money(raw.get("Amount")),
+        })
+    return out
+
+
+def _lock_one(r: dict[str, object], lines: dict[str, list[dict[str, object]]] | None, taken: set[tuple[str, str]],
+              on_hold: set[str]) -> tuple[str, str, list[dict[str, object]]]:
+    """Why the row cannot be locked (problem, how to fix), or its items."""
     pid = str(r["Payout ID"])
+    restore = "Restore the Commission Lines tab from version history and refresh, or " + REAPPROVE[0].lower() + REAPPROVE[1:]
     if not pid or "/" not in pid or r["Period start"] is None or r["Period end"] is None:
-        return f"Row {r['_row']} was set to {r['Status']} but is not a payout SheetOps wrote.", REAPPROVE, None
+        return f"Row {r['_row']} was set to {r['Status']} but is not a payout SheetOps wrote.", REAPPROVE, []
     if creator_of(pid) in on_hold:
         return (f"Payout {pid} is On hold because this creator has Errors, so it cannot be {r['Status']}.",
-                "Fix this creator's Errors listed in Issues and refresh, or set the Status back to On hold.", None)
+                "Fix this creator's Errors listed in Issues and refresh, or set the Status back to On hold.", [])
     if r["Total"] is None or r["Checksum"] != payout_checksum(r, locked=False):
         return (f"The amounts of payout {pid} were changed by hand, so it cannot be locked as {r['Status']}.",
-                REAPPROVE, None)
+                REAPPROVE, [])
     if lines is None:
         return (f"Payout {pid} cannot be locked: the Commission Lines tab that showed its items is gone or "
-                "lost its Item column.", "Restore the Commission Lines tab from version history and refresh, or "
-                + REAPPROVE[0].lower() + REAPPROVE[1:], None)
-    mine = lines[lines["Payout ID"] == pid]
-    items = pd.DataFrame({
-        "Payout ID": pid, "key": mine["Item"].map(text), "kind": mine["Kind"].map(text),
-        "Creator": mine["Creator"].map(text), "Campaign": mine["Campaign"].map(text),
-        "Rule": mine["Rule"].map(text), "Order ID": mine["Order ID"].map(text), "SKU ID": mine["SKU ID"].map(text),
-        "Content ID": mine["Content ID"].map(text), "base_cents": mine["Base"].map(money),
-        "rate": mine["Rate"].map(rate), "amount_cents": mine["Amount"].map(money),
-    })
+                "lost its Item column.", restore, [])
+    items = lines.get(pid, [])
     total = int(r["Total"])  # type: ignore[call-overload]
-    if items.empty and total != 0:
-        return (f"Payout {pid} cannot be locked: Commission Lines no longer shows its items.",
-                "Restore the Commission Lines tab from version history and refresh, or " + REAPPROVE[0].lower()
-                + REAPPROVE[1:], None)
-    if items["amount_cents"].isna().any() or items["key"].eq("").any() or ~items["kind"].isin(list(KIND_COLUMN)).all():
-        return (f"Payout {pid} cannot be locked: some of its rows in Commission Lines were changed.", REAPPROVE, None)
-    items["amount_cents"] = items["amount_cents"].astype("int64")
-    by_column = items.groupby(items["kind"].map(KIND_COLUMN))["amount_cents"].sum()
-    if int(items["amount_cents"].sum()) != total or any(int(by_column.get(c, 0)) != (r[c] or 0) for c in PAYOUT_AMOUNT_COLUMNS):
+    if not items and total != 0:
+        return f"Payout {pid} cannot be locked: Commission Lines no longer shows its items.", restore, []
+    if any(i["amount_cents"] is None or not i["key"] or i["kind"] not in KIND_COLUMN for i in items):
+        return f"Payout {pid} cannot be locked: some of its rows in Commission Lines were changed.", REAPPROVE, []
+    by_column: dict[str, int] = {}
+    for i in items:
+        by_column[KIND_COLUMN[str(i["kind"])]] = by_column.get(KIND_COLUMN[str(i["kind"])], 0) + int(i["amount_cents"])  # type: ignore[call-overload]
+    lines_total = sum(by_column.values())
+    if lines_total != total or any(by_column.get(c, 0) != (r[c] or 0) for c in PAYOUT_AMOUNT_COLUMNS):
         return (f"Payout {pid} cannot be locked: its Total {money_text(total)} differs from the sum of its Commission "
-                f"Lines ({money_text(int(items['amount_cents'].sum()))}).", REAPPROVE, None)
-    twice = items["key"].duplicated() | items["key"].map(lambda k: (creator_of(pid), k) in taken)
-    if twice.any():
-        return (f"Payout {pid} cannot be locked: item {items['key'][twice].iat[0]} is already in a locked payout.",
-                REAPPROVE, None)
+                f"Lines ({money_text(lines_total)}).", REAPPROVE, [])
+    keys = [str(i["key"]) for i in items]
+    twice = [k for n, k in enumerate(keys) if k in keys[:n] or (creator_of(pid), k) in taken]
+    if twice:
+        return f"Payout {pid} cannot be locked: item {twice[0]} is already in a locked payout.", REAPPROVE, []
     return "", "", items

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_row, lost_locks, read_seen,
+from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
                         take_approvals)
 from .backends.base import Grid
 from .carry import CARRY_KIND, carry_forward, fixed_carries
@@ -94,9 +94,9 @@ def build_payouts(
     if not take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, on_hold=on_hold,
                           as_of=as_of, log=log):
         return _blocked(book)
-    by_id = seen.by_id()
+    by_id, expected = seen.by_id(), expected_rows(book)
     for pid in book.ids - locked_rows.keys():  # locked on this run, exactly as the person saw them
-        locked_rows[pid] = {**expected_row(book, pid), "Status": by_id[pid]["Status"], "_found": by_id[pid]}
+        locked_rows[pid] = {**expected[pid], "Status": by_id[pid]["Status"], "_found": by_id[pid]}
     cal = calendar(book, settings, as_of)
     placed, waiting = place_items(items, book, cal)
     fixed, fixed_wait = fixed_carries(book, cal)

@@ -79,11 +79,14 @@ class Book:
     def ids(self) -> set[str]:
         return set(self.payouts["Payout ID"])
 
-    def add(self, payout: dict[str, object], items: pd.DataFrame) -> None:
-        row = pd.DataFrame([payout], columns=BOOK_PAYOUT_COLUMNS)
-        self.payouts = pd.concat([self.payouts, row], ignore_index=True) if len(self.payouts) else row
-        items = items.reindex(columns=BOOK_ITEM_COLUMNS)
-        self.items = pd.concat([self.items, items], ignore_index=True) if len(self.items) else items
+    def add(self, payouts: list[dict[str, object]], items: list[pd.DataFrame]) -> None:
+        """Lock more payouts (one dict each) with their items."""
+        if not payouts:
+            return
+        rows = pd.DataFrame(payouts, columns=BOOK_PAYOUT_COLUMNS)
+        self.payouts = pd.concat([self.payouts, rows], ignore_index=True) if len(self.payouts) else rows
+        new = pd.concat([i.reindex(columns=BOOK_ITEM_COLUMNS) for i in items], ignore_index=True)
+        self.items = pd.concat([self.items, new], ignore_index=True) if len(self.items) else new
 
     def column_sums(self) -> pd.DataFrame:
         """Payout ID x Payouts amount column: the locked amounts, from the items."""
@@ -130,6 +133,8 @@ def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[dict[s
 
 
 def money(value: object) -> int | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e13:
+        return int(round(value * 100)) if value == value else None  # the tool wrote it: exact cents
     return None if is_blank(value) else parse_money(value).value
 
 
@@ -233,11 +238,12 @@ def _damage(log: IssueLog, book: Book, row: int | None, problem: str) -> None:
 def book_rows(book: Book) -> pd.DataFrame:
     """The Ledger tab's rows (payout row, then its items), each with its Checksum."""
     out: list[dict[str, object]] = []
-    items = book.items.groupby("Payout ID", sort=False) if len(book.items) else None
-    groups = {pid: g for pid, g in items} if items is not None else {}
+    groups: dict[str, list[dict[str, object]]] = {}
+    for it in book.items.to_dict("records"):
+        groups.setdefault(str(it["Payout ID"]), []).append(it)
     for p in book.payouts.sort_values("Payout ID").to_dict("records"):
         mine = []
-        for it in groups.get(p["Payout ID"], pd.DataFrame(columns=BOOK_ITEM_COLUMNS)).to_dict("records"):
+        for it in groups.get(p["Payout ID"], []):
             rec = {"Payout ID": p["Payout ID"], "Item": it["key"], "Kind": it["kind"], "Creator": text(it["Creator"]),
                    **{f: text(it[f]) for f in ITEM_FIELDS}, "Base": _int_or_none(it["base_cents"]),
                    "Rate": _int_or_none(it["rate"]), "Amount": int(it["amount_cents"])}
