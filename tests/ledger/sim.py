@@ -71,11 +71,14 @@ class Program:
         return f"{self.rate_millionths / 10_000:g}%"
 
     # ------------------------------------------------------------ what people do
-    def order(self, creator: str, gmv_cents: int, days_back: int = 0) -> None:
+    def order(self, creator: str, gmv_cents: int, days_back: int = 0, settled_days_back: int | None = None) -> None:
+        """A new order line, ordered ``days_back`` days ago; settled at once when ``settled_days_back`` is given."""
         self.lines.append(Line(f"O{len(self.lines) + 1}", creator, gmv_cents, self.today - dt.timedelta(days=days_back)))
+        if settled_days_back is not None:
+            self.settle(len(self.lines) - 1, min(settled_days_back, days_back), only=self.lines[-1])
 
-    def settle(self, n: int, days_back: int) -> None:
-        line = self._pick(n, {"Pending"})
+    def settle(self, n: int, days_back: int, only: Line | None = None) -> None:
+        line = only or self._pick(n, {"Pending"})
         if line:
             line.status = "Settled"
             line.settled = max(line.ordered, self.today - dt.timedelta(days=days_back))
