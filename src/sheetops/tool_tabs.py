@@ -62,7 +62,7 @@ def payouts_tab(ledger: Ledger) -> TabWrite:
     kinds: dict[str, ColumnKind] = {"Paid on": "mixed", "Approved by": "mixed", "Reference": "mixed"}
     kinds.update({c: "mixed" for c in ledger.extra_columns})  # columns people added: kept as they typed them
     return table_tab(
-        schema.PAYOUTS.name, frame, kinds=kinds, editable=schema.PAYOUT_PEOPLE_COLUMNS,
+        schema.PAYOUTS.name, frame, kinds=kinds, editable=(*schema.PAYOUT_PEOPLE_COLUMNS, *ledger.extra_columns),
         dropdowns={"Status": schema.PAYOUT_STATUSES},
     )
 
