@@ -258,3 +258,23 @@ def test_rule_1_an_order_moved_to_another_creator_after_payment() -> None:
     assert run(wb, "2026-11-18").exit_code == 0
     items = [(r["Payout ID"], r["Item"]) for r in rows(wb, "Ledger") if r["Kind"] != "Payout"]
     assert items == [(f"{W1}/dadjokesdan", "order:O1|S1"), (f"{W1}/{MIA}", "order:O1|S1")]
+
+
+def test_locks_survive_how_other_backends_read_cells_back() -> None:
+    """xlsx gives dates back as datetimes, Google may give money as text: still the same lock."""
+    import datetime as dt
+
+    wb = workbook(orders=[order("O1", MIA, 123.45, settled="2026-11-10")], extra=adjustments((MIA, "2026-11-11", -7.5, "x")))
+    run(wb, "2026-11-18")
+    approve(wb, f"{W2}/{MIA}")
+    run(wb, "2026-11-18")
+    before = {t: [list(r) for r in wb.tabs[t]] for t in ("Payouts", "Ledger")}
+    for tab in ("Payouts", "Ledger", "Commission Lines"):
+        for r in wb.tabs[tab][1:]:
+            for i, v in enumerate(r):
+                if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                    r[i] = dt.datetime(v.year, v.month, v.day)
+                elif isinstance(v, float) and tab == "Payouts":
+                    r[i] = f"{v:,.2f}"
+    assert run(wb, "2026-11-18").exit_code == 0 and not errors(wb)
+    assert {t: wb.tabs[t] for t in before} == before
