@@ -23,7 +23,7 @@ from . import schema
 from .backends.base import Grid, money_text
 from .commissions import KIND_COLUMN
 from .issues import IssueLog
-from .locks import (BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, money,
+from .locks import (Row, BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, money,
                     payout_checksum, rate, text)
 from .schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_STATUSES, PAYOUTS, normalize_header
 
@@ -42,10 +42,10 @@ REAPPROVE = ("Set the Status back to Draft and refresh; check the payout SheetOp
 class Seen:
     """The Payouts tab as the run found it."""
 
-    rows: list[dict[str, object]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
 
-    def by_id(self) -> dict[str, dict[str, object]]:
+    def by_id(self) -> dict[str, Row]:
         return {str(r["Payout ID"]): r for r in self.rows if r["Payout ID"]}
 
 
@@ -65,7 +65,7 @@ def read_seen(grid: Grid | None) -> Seen:
     rows, _, extra = parsed
     out = []
     for raw in rows:
-        rec: dict[str, object] = dict(raw)
+        rec: Row = dict(raw)
         for c in MONEY_COLUMNS:
             rec[c] = money(raw.get(c))
         for c in DATE_COLUMNS:
@@ -77,13 +77,13 @@ def read_seen(grid: Grid | None) -> Seen:
     return Seen(out, extra)
 
 
-def expected_rows(book: Book) -> dict[str, dict[str, object]]:
+def expected_rows(book: Book) -> dict[str, Row]:
     """Each locked payout's Payouts row, from the Ledger (without people's columns)."""
     sums = book.column_sums().to_dict("index")
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, Row] = {}
     for p in book.payouts.to_dict("records"):
         pid = str(p["Payout ID"])
-        row: dict[str, object] = {"Payout ID": pid, "Period start": pd.Timestamp(p["period_start"]).date(),
+        row: Row = {"Payout ID": pid, "Period start": pd.Timestamp(p["period_start"]).date(),
                                   "Period end": pd.Timestamp(p["period_end"]).date(), "Creator": text(p["Creator"])}
         mine = sums.get(pid, {})
         for c in PAYOUT_AMOUNT_COLUMNS:
@@ -103,12 +103,12 @@ def _shown(column: str, value: object) -> str:
     return str(value)
 
 
-def check_locked_rows(seen: Seen, book: Book, log: IssueLog) -> dict[str, dict[str, object]]:
+def check_locked_rows(seen: Seen, book: Book, log: IssueLog) -> dict[str, Row]:
     """Each locked payout's row as it will be written: from the Ledger, or as found when a
     person edited it (an Error per edited cell). Updates the Ledger's Status from the row."""
     by_id = seen.by_id()
     by_sum = {str(r["Checksum"]): r for r in seen.rows if r["Checksum"]}
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, Row] = {}
     statuses = book.payouts["Status"].tolist()
     expected = expected_rows(book)
     for n, pid in enumerate(book.payouts["Payout ID"]):
@@ -122,20 +122,20 @@ def check_locked_rows(seen: Seen, book: Book, log: IssueLog) -> dict[str, dict[s
             continue
         edited = [c for c in TOOL_COLUMNS if found.get(c) != want[c]]
         for c in edited:
-            cols = found["_cols"]  # type: ignore[index]
-            log.add("Error", PAYOUTS.name, int(found["_row"]), c, _shown(c, found.get(c)),  # type: ignore[arg-type]
+            cols = found["_cols"]
+            log.add("Error", PAYOUTS.name, int(found["_row"]), c, _shown(c, found.get(c)),
                     f"Payout {pid} is locked, but its {c} was changed by hand (it was {_shown(c, want[c])}).",
                     f"Put back {_shown(c, want[c])}: a locked payout never changes. To pay more or less, "
-                    "add a row to Adjustments.", col_index=cols.get(c))  # type: ignore[union-attr]
+                    "add a row to Adjustments.", col_index=cols.get(c))
         status = found["Status"]
         if status in LOCKED_STATUSES:
             statuses[n] = status
         else:
-            cols = found["_cols"]  # type: ignore[index]
-            log.add("Error", PAYOUTS.name, int(found["_row"]), "Status", status,  # type: ignore[arg-type]
+            cols = found["_cols"]
+            log.add("Error", PAYOUTS.name, int(found["_row"]), "Status", status,
                     f"Payout {pid} is locked ({statuses[n]}); its Status cannot go back to {status or 'blank'}.",
                     f"Set the Status to {statuses[n]} again. To take money back, add a negative row to Adjustments.",
-                    col_index=cols.get("Status"))  # type: ignore[union-attr]
+                    col_index=cols.get("Status"))
         row = {c: found.get(c) for c in TOOL_COLUMNS} if edited else dict(want)
         out[pid] = {**row, "Status": status, "_found": found}
     book.payouts["Status"] = statuses
@@ -146,7 +146,7 @@ def lost_locks(seen: Seen, book: Book, claimed: set[int], log: IssueLog) -> bool
     """Rows the tool wrote as locked that the Ledger does not hold: the Ledger was damaged."""
     lost = False
     for r in seen.rows:
-        if int(r["_row"]) in claimed or str(r["Payout ID"]) in book.ids:  # type: ignore[arg-type]
+        if int(r["_row"]) in claimed or str(r["Payout ID"]) in book.ids:
             continue
         if r["Checksum"] and r["Checksum"] == payout_checksum(r, locked=True):
             lost = True
@@ -158,7 +158,7 @@ def lost_locks(seen: Seen, book: Book, claimed: set[int], log: IssueLog) -> bool
 def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: set[int], on_hold: set[str],
                    as_of: dt.date, log: IssueLog) -> bool:
     """Lock every row newly set to Approved or Paid; False when any of them cannot be locked."""
-    requests = [r for r in seen.rows if r["Status"] in LOCKED_STATUSES and int(r["_row"]) not in claimed  # type: ignore[arg-type]
+    requests = [r for r in seen.rows if r["Status"] in LOCKED_STATUSES and int(r["_row"]) not in claimed
                 and str(r["Payout ID"]) not in book.ids]
     if not requests:
         return True
@@ -166,21 +166,21 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
     owner = book.payouts.set_index("Payout ID")["creator"]
     taken = {(owner[p], k) for p, k in zip(book.items["Payout ID"], book.items["key"])} if len(book.items) else set()
     ok = True
-    new_payouts: list[dict[str, object]] = []
-    new_items: list[dict[str, object]] = []
+    new_payouts: list[Row] = []
+    new_items: list[Row] = []
     for r in requests:
         problem, fix, items = _lock_one(r, lines, taken, on_hold)
         if problem:
             ok = False
-            cols = r["_cols"]  # type: ignore[index]
-            log.add("Error", PAYOUTS.name, int(r["_row"]), "Status", r["Status"], problem, fix,  # type: ignore[arg-type]
-                    col_index=cols.get("Status"), creator=creator_of(str(r["Payout ID"])))  # type: ignore[union-attr]
+            cols = r["_cols"]
+            log.add("Error", PAYOUTS.name, int(r["_row"]), "Status", r["Status"], problem, fix,
+                    col_index=cols.get("Status"), creator=creator_of(str(r["Payout ID"])))
             continue
         pid = str(r["Payout ID"])
         taken |= {(creator_of(pid), str(i["key"])) for i in items}
         new_payouts.append({"Payout ID": pid, "creator": creator_of(pid), "Creator": r["Creator"],
-                            "period_start": pd.Timestamp(r["Period start"]),  # type: ignore[arg-type]
-                            "period_end": pd.Timestamp(r["Period end"]), "Total": int(r["Total"] or 0),  # type: ignore[arg-type]
+                            "period_start": pd.Timestamp(r["Period start"]),
+                            "period_end": pd.Timestamp(r["Period end"]), "Total": int(r["Total"] or 0),
                             "Items": len(items), "Currency": r["Currency"], "Status": r["Status"], "Locked on": as_of})
         new_items += items
     if ok:
@@ -188,12 +188,12 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
     return ok
 
 
-def _lines_by_payout(grid: Grid | None) -> dict[str, list[dict[str, object]]] | None:
+def _lines_by_payout(grid: Grid | None) -> dict[str, list[Row]] | None:
     """The previous run's Commission Lines as ledger items, by Payout ID (None when unusable)."""
     parsed = grid_records(grid, tuple(LINE_COLUMNS))
     if parsed is None or not {"Item", "Payout ID", "Amount", "Kind"} <= set(parsed[1]):
         return None
-    out: dict[str, list[dict[str, object]]] = {}
+    out: dict[str, list[Row]] = {}
     for raw in parsed[0]:
         pid = text(raw.get("Payout ID"))
         out.setdefault(pid, []).append({
@@ -204,8 +204,8 @@ def _lines_by_payout(grid: Grid | None) -> dict[str, list[dict[str, object]]] | 
     return out
 
 
-def _lock_one(r: dict[str, object], lines: dict[str, list[dict[str, object]]] | None, taken: set[tuple[str, str]],
-              on_hold: set[str]) -> tuple[str, str, list[dict[str, object]]]:
+def _lock_one(r: Row, lines: dict[str, list[Row]] | None, taken: set[tuple[str, str]],
+              on_hold: set[str]) -> tuple[str, str, list[Row]]:
     """Why the row cannot be locked (problem, how to fix), or its items."""
     pid = str(r["Payout ID"])
     restore = "Restore the Commission Lines tab from version history and refresh, or " + REAPPROVE[0].lower() + REAPPROVE[1:]
@@ -221,14 +221,14 @@ def _lock_one(r: dict[str, object], lines: dict[str, list[dict[str, object]]] | 
         return (f"Payout {pid} cannot be locked: the Commission Lines tab that showed its items is gone or "
                 "lost its Item column.", restore, [])
     items = lines.get(pid, [])
-    total = int(r["Total"])  # type: ignore[call-overload]
+    total = int(r["Total"])
     if not items and total != 0:
         return f"Payout {pid} cannot be locked: Commission Lines no longer shows its items.", restore, []
     if any(i["amount_cents"] is None or not i["key"] or i["kind"] not in KIND_COLUMN for i in items):
         return f"Payout {pid} cannot be locked: some of its rows in Commission Lines were changed.", REAPPROVE, []
     by_column: dict[str, int] = {}
     for i in items:
-        by_column[KIND_COLUMN[str(i["kind"])]] = by_column.get(KIND_COLUMN[str(i["kind"])], 0) + int(i["amount_cents"])  # type: ignore[call-overload]
+        by_column[KIND_COLUMN[str(i["kind"])]] = by_column.get(KIND_COLUMN[str(i["kind"])], 0) + int(i["amount_cents"])
     lines_total = sum(by_column.values())
     if lines_total != total or any(by_column.get(c, 0) != (r[c] or 0) for c in PAYOUT_AMOUNT_COLUMNS):
         return (f"Payout {pid} cannot be locked: its Total {money_text(total)} differs from the sum of its Commission "

@@ -42,7 +42,6 @@ def fixed_carries(book: Book, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame
         return pd.DataFrame(columns=cols), pd.DataFrame(columns=["creator", "key", "amount_cents", "anchor"])
     carries = book.items[book.items["key"].str.startswith("carry-")]
     present = set(carries["key"])
-    starts = book.payouts.set_index("Payout ID")["period_start"]
     rows, waits = [], []
     for key, amount in zip(carries["key"], carries["amount_cents"]):
         side, from_id, to_id = _pair(key)

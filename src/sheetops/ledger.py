@@ -31,10 +31,10 @@ from .carry import CARRY_KIND, carry_forward, fixed_carries
 from .commissions import KIND_COLUMN
 from .corrections import WAITING_COLUMNS, calendar, place_items
 from .issues import IssueLog
-from .locks import Book, payout_checksum, read_book
-from .payout_export import export_frame
+from .locks import Book, Row, payout_checksum, read_book
+from .payout_export import Payee, export_frame
 from .periods import period_end
-from .schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
+from .schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
 from .settings import Settings
 
 PAYOUT_COLUMNS = [c.name for c in schema.PAYOUTS.columns]
@@ -61,7 +61,7 @@ def payout_id(period_start: pd.Series, creator_key: pd.Series) -> pd.Series:
     return period_start.dt.strftime("%Y-%m-%d") + "/" + creator_key
 
 
-def checksum(row: dict[str, object]) -> str:
+def checksum(row: Row) -> str:
     """A draft row's fingerprint (see ``locks.payout_checksum``)."""
     return payout_checksum(row, locked=False)
 
@@ -74,7 +74,7 @@ def build_payouts(
     on_hold: set[str],
     names: dict[str, str],
     previous: dict[str, Grid | None] | None = None,
-    recipients: dict[str, str] | None = None,
+    recipients: dict[str, Payee] | None = None,
     log: IssueLog | None = None,
 ) -> Ledger:
     """Payouts and Commission Lines for every closed period, honouring locked payouts.
@@ -88,7 +88,7 @@ def build_payouts(
         return _blocked(book)
     seen = read_seen(previous.get(schema.PAYOUTS.name))
     locked_rows = check_locked_rows(seen, book, log)
-    claimed = {int(r["_found"]["_row"]) for r in locked_rows.values() if r["_found"]}  # type: ignore[index]
+    claimed = {int(r["_found"]["_row"]) for r in locked_rows.values() if r["_found"]}
     if lost_locks(seen, book, claimed, log):
         return _blocked(book)
     if not take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, on_hold=on_hold,
@@ -184,7 +184,7 @@ def _locked_lines(book: Book) -> pd.DataFrame:
     }).replace({"": None})
 
 
-def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, dict[str, object]], book: Book, seen: Seen) -> pd.DataFrame:
+def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, Row], book: Book, seen: Seen) -> pd.DataFrame:
     """Locked rows and drafts together, sorted by creator and period, people's columns carried."""
     starts = book.payouts.set_index("Payout ID")
     locked = pd.DataFrame([
@@ -207,8 +207,4 @@ def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, dict[str, object]], b
     return out[[*PAYOUT_COLUMNS, *seen.extra]]
 
 
-def locked_ids(ledger: Ledger) -> set[str]:
-    return ledger.book.ids
-
-
-__all__ = ["LINE_COLUMNS", "LOCKED_STATUSES", "Ledger", "build_payouts", "checksum", "locked_ids", "payout_id"]
+__all__ = ["LINE_COLUMNS", "Ledger", "build_payouts", "checksum", "payout_id"]

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from . import schema
-from .backends.base import RATE_SCALE, Column, Grid, TabWrite
+from .backends.base import RATE_SCALE, Column, ColumnKind, Grid, TabWrite
 from .cells import is_blank, parse_date, parse_money, parse_rate, shown
 from .commissions import KIND_COLUMN
 from .issues import IssueLog
@@ -29,6 +30,8 @@ LEDGER_COLUMNS = (
     "SKU ID", "Content ID", "Base", "Rate", "Amount", "Items", "Currency", "Status", "Locked on", "Checksum",
 )
 PAYOUT_KIND = "Payout"
+Row = dict[str, Any]
+"""One row of a tab, by column name."""
 ITEM_FIELDS = ("Campaign", "Rule", "Order ID", "SKU ID", "Content ID")
 BOOK_ITEM_COLUMNS = ["Payout ID", "key", "kind", "Creator", *ITEM_FIELDS, "base_cents", "rate", "amount_cents"]
 BOOK_PAYOUT_COLUMNS = ["Payout ID", "creator", "Creator", "period_start", "period_end", "Total", "Items",
@@ -42,7 +45,7 @@ def digest(parts: list[object]) -> str:
     return hashlib.sha256("|".join("" if p is None else str(p) for p in parts).encode()).hexdigest()[:16]
 
 
-def payout_checksum(row: dict[str, object], *, locked: bool) -> str:
+def payout_checksum(row: Row, *, locked: bool) -> str:
     """The Payouts ``Checksum`` of a row: its Payout ID, amounts, Total and Currency.
 
     Locked rows are fingerprinted with a different salt, so a row the tool wrote as locked can
@@ -79,7 +82,7 @@ class Book:
     def ids(self) -> set[str]:
         return set(self.payouts["Payout ID"])
 
-    def add(self, payouts: list[dict[str, object]], items: list[pd.DataFrame]) -> None:
+    def add(self, payouts: list[Row], items: list[pd.DataFrame]) -> None:
         """Lock more payouts (one dict each) with their items."""
         if not payouts:
             return
@@ -100,7 +103,7 @@ class Book:
 
 # ---------------------------------------------------------------- reading grids
 
-def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[dict[str, object]], list[str], list[str]] | None:
+def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[Row], list[str], list[str]] | None:
     """Rows of a tool tab as dicts keyed by canonical header (and extra headers as written).
 
     Returns (rows, known headers found, extra headers) or None when the tab is missing.
@@ -125,7 +128,7 @@ def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[dict[s
     for n, raw in enumerate(grid[1:], start=2):
         if all(is_blank(v) for v in raw):
             continue
-        rec: dict[str, object] = {name: (raw[i] if i < len(raw) else None) for i, name in enumerate(names) if name}
+        rec: Row = {name: (raw[i] if i < len(raw) else None) for i, name in enumerate(names) if name}
         rec["_row"] = n
         rec["_cols"] = {name: i for i, name in enumerate(names) if name}
         rows.append(rec)
@@ -156,12 +159,12 @@ def text(value: object) -> str:
 
 # ---------------------------------------------------------------- the Ledger tab
 
-def _item_parts(rec: dict[str, object]) -> list[object]:
+def _item_parts(rec: Row) -> list[object]:
     return [rec["Payout ID"], rec["Item"], rec["Kind"], rec["Creator"], *(rec[f] for f in ITEM_FIELDS),
             rec["Base"], rec["Rate"], rec["Amount"]]
 
 
-def _payout_parts(rec: dict[str, object], item_sums: list[str]) -> list[object]:
+def _payout_parts(rec: Row, item_sums: list[str]) -> list[object]:
     return [rec["Payout ID"], PAYOUT_KIND, rec["Creator"], _plain(rec["Period start"]), _plain(rec["Period end"]),
             rec["Amount"], rec["Items"], rec["Currency"], _plain(rec["Locked on"]), *sorted(item_sums)]
 
@@ -179,10 +182,10 @@ def read_book(grid: Grid | None, log: IssueLog) -> Book:
     if missing:
         _damage(log, book, None, f"The Ledger tab has lost its {missing[0]} column.")
         return book
-    payouts: dict[str, dict[str, object]] = {}
-    items: dict[str, list[dict[str, object]]] = {}
+    payouts: dict[str, Row] = {}
+    items: dict[str, list[Row]] = {}
     for raw in rows:
-        rec = {c: _ledger_value(c, raw.get(c)) for c in LEDGER_COLUMNS}
+        rec: Row = {c: _ledger_value(c, raw.get(c)) for c in LEDGER_COLUMNS}
         rec["_row"] = raw["_row"]
         if rec["Kind"] == PAYOUT_KIND:
             if rec["Payout ID"] in payouts:
@@ -237,8 +240,8 @@ def _damage(log: IssueLog, book: Book, row: int | None, problem: str) -> None:
 
 def book_rows(book: Book) -> pd.DataFrame:
     """The Ledger tab's rows (payout row, then its items), each with its Checksum."""
-    out: list[dict[str, object]] = []
-    groups: dict[str, list[dict[str, object]]] = {}
+    out: list[Row] = []
+    groups: dict[str, list[Row]] = {}
     for it in book.items.to_dict("records"):
         groups.setdefault(str(it["Payout ID"]), []).append(it)
     for p in book.payouts.sort_values("Payout ID").to_dict("records"):
@@ -261,16 +264,16 @@ def book_rows(book: Book) -> pd.DataFrame:
     return frame
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def book_tab(book: Book) -> TabWrite:
     """The hidden, protected Ledger tab."""
     frame = book_rows(book)
-    kinds = {"Base": "money", "Amount": "money", "Rate": "rate", "Items": "int", "Period start": "date",
+    kinds: dict[str, ColumnKind] = {"Base": "money", "Amount": "money", "Rate": "rate", "Items": "int", "Period start": "date",
              "Period end": "date", "Locked on": "date"}
-    columns = [Column(c, kinds.get(c, "text"), 30 if c in ("Payout ID", "Item") else 14) for c in LEDGER_COLUMNS]  # type: ignore[arg-type]
+    columns = [Column(c, kinds.get(c, "text"), 30 if c in ("Payout ID", "Item") else 14) for c in LEDGER_COLUMNS]
     for c in columns:
         if c.kind in ("money", "rate", "int"):
             frame[c.name] = frame[c.name].astype("Int64")

@@ -25,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema
-from .backends.base import Column, TabWrite, money_text
-from .issues import IssueLog
+from .backends.base import Column, ColumnKind, TabWrite, Workbook, money_text
+from .issues import IssueLog, Severity
 
 EXPORT_COLUMNS = ["Recipient", "Amount", "Currency", "Customer ID", "Note", "Wallet"]
 MAX_ROWS = 5000
@@ -104,18 +104,18 @@ def export_frame(payouts: pd.DataFrame, recipients: dict[str, Payee], *, log: Is
 
 
 def _day(value: object) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _note(log: IssueLog | None, severity: str, pid: str, problem: str, fix: str) -> None:
+def _note(log: IssueLog | None, severity: Severity, pid: str, problem: str, fix: str) -> None:
     if log is not None:
-        log.add(severity, schema.PAYOUTS.name, None, "Status", pid, problem, fix)  # type: ignore[arg-type]
+        log.add(severity, schema.PAYOUTS.name, None, "Status", pid, problem, fix)
 
 
 def export_tab(frame: pd.DataFrame) -> TabWrite:
     """The Payout Export tab: no header row, so File > Save as CSV gives PayPal's upload file."""
-    kinds = {"Amount": "money"}
-    columns = [Column(c, kinds.get(c, "text"), 34 if c in ("Recipient", "Note") else 16) for c in EXPORT_COLUMNS]  # type: ignore[arg-type]
+    kinds: dict[str, ColumnKind] = {"Amount": "money"}
+    columns = [Column(c, kinds.get(c, "text"), 34 if c in ("Recipient", "Note") else 16) for c in EXPORT_COLUMNS]
     frame = frame.copy()
     for c in EXPORT_COLUMNS:
         if c != "Amount":
@@ -162,7 +162,7 @@ def _write_csv(path: Path, rows: list[list[object]]) -> None:
         raise
 
 
-def export_payouts(workbook: object, out: Path) -> list[str]:
+def export_payouts(workbook: "str | os.PathLike[str] | Workbook", out: Path) -> list[str]:
     """Read a workbook and write its approved, unpaid payouts as PayPal Payouts CSV files.
 
     Returns human lines saying what was written and which approved payouts were left out."""
@@ -170,7 +170,7 @@ def export_payouts(workbook: object, out: Path) -> list[str]:
     from .engine import compute, resolve_tabs
     from .errors import SheetOpsError
 
-    backend = open_workbook(workbook)  # type: ignore[arg-type]
+    backend = open_workbook(workbook)
     tabs = resolve_tabs(backend)
     read = backend.read(list(tabs.values()))
     done = compute({canon: read.get(actual) for canon, actual in tabs.items()}, None)
