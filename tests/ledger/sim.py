@@ -21,6 +21,7 @@ from sheetops.engine import compute
 from ..builders import ORDER_HEADER, rows, workbook
 
 START = dt.date(2026, 10, 5)  # a Monday
+RETAINER = 500  # cents a week for Gold creators (@glowwithmia) from START
 CREATORS = ("glowwithmia", "dadjokesdan")
 AMOUNT_COLUMNS = ("Commission", "Video fees", "Bonus", "Retainer", "Adjustments", "Corrections", "Carried in")
 TOOL_COLUMNS = ("Payout ID", "Period start", "Period end", "Creator", *AMOUNT_COLUMNS, "Total", "Currency")
@@ -65,7 +66,9 @@ class Program:
         creators = [["@glowwithmia", "Mia Tran", "Active", "Gold", "2026-01-01"],
                     ["dadjokesdan", "Dan Ruiz", "Active", "Silver", "2026-01-01"]]
         self.wb = workbook(creators=creators, minimum_payout=money(self.minimum_cents),
-                           rules=[["R-BASE", "Percent", "", "", "", "", self._rate_text(), "", "", "", "", "", ""]])
+                           rules=[["R-BASE", "Percent", "", "", "", "", self._rate_text(), "", "", "", "", "", ""],
+                                  ["R-GOLD", "Retainer", "", "", "", "Gold", "", money(RETAINER), "", "", START.isoformat(),
+                                   "", ""]])
 
     def _rate_text(self) -> str:
         return f"{self.rate_millionths / 10_000:g}%"
@@ -169,6 +172,8 @@ class Program:
                 out[ln.creator] += round_half_away((ln.gmv - ln.refund) * self.rate_millionths, 1_000_000)
         for creator, _, amount, _ in self.adjustments:
             out[creator] += amount
+        this_week = self.today - dt.timedelta(days=self.today.weekday())
+        out["glowwithmia"] += RETAINER * max((this_week - START).days // 7, 0)  # one per closed week
         return out
 
     def check(self) -> None:
