@@ -28,6 +28,8 @@ CHANGE = st.one_of(
     st.tuples(st.just("ineligible"), st.integers(0, 50)),
     st.tuples(st.just("change_rate"), st.integers(0, 300)),
     st.tuples(st.just("adjust"), CREATOR, st.integers(0, 21), st.integers(-5_000, 5_000)),
+    st.tuples(st.just("break_line"), CREATOR),
+    st.tuples(st.just("fix_lines")),
 )
 MANAGER = st.tuples(st.sampled_from(["approve", "approve", "pay"]), st.integers(0, 50))
 WEEK = st.tuples(st.lists(ORDER, max_size=4), st.lists(CHANGE, max_size=3), st.lists(MANAGER, max_size=3),
