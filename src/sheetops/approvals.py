@@ -198,7 +198,7 @@ def _lines_by_payout(grid: Grid | None) -> dict[str, list[Row]] | None:
         pid = text(raw.get("Payout ID"))
         out.setdefault(pid, []).append({
             "Payout ID": pid, "key": text(raw.get("Item")), "kind": text(raw.get("Kind")),
-            **{c: text(raw.get(c)) for c in ("Creator", *ITEM_FIELDS)},
+            "Creator": text(raw.get("Creator")), **{c: text(raw.get(c)) or None for c in ITEM_FIELDS},
             "base_cents": money(raw.get("Base")), "rate": rate(raw.get("Rate")), "amount_cents": money(raw.get("Amount")),
         })
     return out

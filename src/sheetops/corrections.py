@@ -169,7 +169,7 @@ def _describe(items: pd.DataFrame, book: Book) -> dict[tuple[str, str], dict[str
     where = book.payouts.set_index("Payout ID")["creator"]
     for rec in book.items.to_dict("records"):
         if rec["key"] == base_key(rec["key"]) and not is_carry(rec["key"]):
-            out[(where[rec["Payout ID"]], rec["key"])] = {f: rec[f] for f in fields}
+            out[(where[rec["Payout ID"]], rec["key"])] = {f: rec[f] or None for f in fields}  # blank cells read as ""
     for rec in items[["creator", "key", *fields]].to_dict("records"):
         out[(rec["creator"], rec["key"])] = {f: rec[f] for f in fields}
     return out

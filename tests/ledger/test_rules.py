@@ -98,6 +98,9 @@ def test_rule_4_refund_after_payment_and_refunded_status_are_corrections() -> No
     assert cents(fix["Corrections"]) == -400 - 3000 and cents(fix["Total"]) == -3400
     assert fix["Status"] == "Draft"  # rule 8: a negative total stays a negative draft
     assert sorted(cents(line["Amount"]) for line in lines_of(wb, f"{W2}/{MIA}")) == [-3000, -400]
+    again = {t: [list(r) for r in g] for t, g in wb.tabs.items() if t != "Run Log"}
+    run(wb, "2026-11-18")  # a correction of an item that is gone reads the same from the Ledger every time
+    assert {t: g for t, g in wb.tabs.items() if t != "Run Log"} == again
     # paid in the earliest open week after the locked one: not again once W2 is locked too
     approve(wb, f"{W2}/{MIA}")
     run(wb, "2026-11-18")
@@ -278,3 +281,15 @@ def test_locks_survive_how_other_backends_read_cells_back() -> None:
                     r[i] = f"{v:,.2f}"
     assert run(wb, "2026-11-18").exit_code == 0 and not errors(wb)
     assert {t: wb.tabs[t] for t in before} == before
+
+
+def test_rule_4_an_item_gone_in_the_run_that_locks_it_reads_the_same_next_time() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-03")])
+    run(wb, "2026-11-10")
+    approve(wb, f"{W1}/{MIA}")
+    wb.tabs["Orders"][1][7] = "Refunded"  # refunded between the run the manager saw and the next one
+    run(wb, "2026-11-18")
+    assert [cents(line["Amount"]) for line in lines_of(wb, f"{W2}/{MIA}")] == [-1000]
+    again = {t: [list(r) for r in g] for t, g in wb.tabs.items() if t != "Run Log"}
+    run(wb, "2026-11-18")
+    assert {t: g for t, g in wb.tabs.items() if t != "Run Log"} == again
