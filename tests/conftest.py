@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-# /work/main/tests -> /work/shared/spec; a worktree (/work/wt/NAME/tests) finds the same folder higher up.
 SPEC = next((p / "shared" / "spec" for p in Path(__file__).resolve().parents if (p / "shared" / "spec").is_dir()),
             Path(__file__).resolve().parents[1].parent / "shared" / "spec")
+"""The spec folder: /work/shared/spec, found from the main tree or from a worktree below /work/wt."""
 EXAMPLES = sorted((SPEC / "examples").glob("*.json"))
 
 

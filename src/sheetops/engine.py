@@ -17,6 +17,8 @@ from .commissions import payable_items
 from .errors import BadArguments, NotASheetOpsWorkbook
 from .issues import IssueLog
 from .ledger import Ledger, build_payouts
+from .locks import book_tab
+from .payout_export import export_tab, payees
 from .periods import is_closed
 from .refresh import RunResult, Trigger
 from .reports import report_tabs
@@ -79,7 +81,8 @@ def compute(grids: dict[str, Grid | None], as_of: dt.date | str | None, *, relea
     day = parse_as_of(as_of) or program.settings.as_of or program.settings.today()
     items = payable_items(program, log, day)
     names = program.creators.valid.set_index("_creator")["Creator"].astype(str).str.strip().str.lstrip("@").to_dict()
-    ledger = build_payouts(items, settings=program.settings, as_of=day, on_hold=program.creators_on_hold(), names=names)
+    ledger = build_payouts(items, settings=program.settings, as_of=day, on_hold=program.creators_on_hold(), names=names,
+                           previous=grids, recipients=payees(program.creators.valid), log=log)
     closed = items[is_closed(items["period_start"], day, program.settings)]
     rollups = build_rollups(program, closed, day)
     return Computed(program, log, day, items, ledger, rollups)
@@ -148,13 +151,16 @@ def _summarise(result: RunResult, done: Computed) -> None:
     result.draft_total_cents = int(payouts.loc[status == "Draft", "Total"].sum()) if not payouts.empty else 0
     if done.program.blocking:
         result.message = "A required column is missing, so payouts were not written; see the Issues tab."
+    elif done.ledger.blocked:
+        result.message = "Payouts were not written: the Ledger or an approval needs a person; see the Issues tab."
 
 
 def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *, started_wall: dt.datetime,
                started: float, trigger: Trigger, result: str) -> WritePlan:
     plan = WritePlan()
-    if not done.program.blocking:
-        plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger)]
+    if not done.program.blocking and not done.ledger.blocked:
+        plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger), book_tab(done.ledger.book),
+                      export_tab(done.ledger.export)]
     plan.tabs += rollup_tabs(done.rollups)
     plan.tabs += report_tabs(done)
     plan.tabs.append(issues_tab(done.log))

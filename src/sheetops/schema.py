@@ -308,8 +308,9 @@ RUN_LOG_COLUMNS = (
 )
 COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
-    "Base", "Rate", "Amount",
+    "Base", "Rate", "Amount", "Item",
 )
+"""``Item`` is the key of the paid item (see money.md); a lock finds its items by it."""
 
 GMV_MEASURE_COLUMNS = (
     "GMV", "Refunds", "Net GMV", "Orders", "Units", "AOV", "Refund rate", "TikTok commission",

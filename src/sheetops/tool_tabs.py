@@ -60,8 +60,9 @@ def table_tab(name: str, frame: pd.DataFrame, *, kinds: dict[str, ColumnKind] | 
 def payouts_tab(ledger: Ledger) -> TabWrite:
     frame = ledger.payouts
     kinds: dict[str, ColumnKind] = {"Paid on": "mixed", "Approved by": "mixed", "Reference": "mixed"}
+    kinds.update({c: "mixed" for c in ledger.extra_columns})  # columns people added: kept as they typed them
     return table_tab(
-        schema.PAYOUTS.name, frame, kinds=kinds, editable=schema.PAYOUT_PEOPLE_COLUMNS,
+        schema.PAYOUTS.name, frame, kinds=kinds, editable=(*schema.PAYOUT_PEOPLE_COLUMNS, *ledger.extra_columns),
         dropdowns={"Status": schema.PAYOUT_STATUSES},
     )
 
