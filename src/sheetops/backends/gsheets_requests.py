@@ -217,7 +217,8 @@ def _chart(sheet_id: int, tab: TabWrite, chart: ChartSpec) -> Request:
     names = [c.name for c in tab.columns]
     first = 1 if tab.header else 0
     r0, r1 = first + chart.first_row, first + chart.last_row + 1
-    header = tab.header and chart.first_row == 0
+    header = (tab.header and chart.first_row == 0) or (
+        chart.header_row is not None and chart.header_row == chart.first_row - 1)  # a report table's own header
     if header:
         r0 -= 1
 
