@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .base import RATE_SCALE, CellError, Link, Money, Rate, Ratio, column_letter, money_text, rate_text
+from .grid import mixed_kind
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -130,26 +131,8 @@ def sheet_location(tab: str, cell: str) -> str:
 
 
 def kind_of(value: Any) -> str:
-    """The column kind a single ``mixed`` value is written as."""
-    if isinstance(value, Money):
-        return "money"
-    if isinstance(value, Rate):
-        return "rate"
-    if isinstance(value, Ratio):
-        return "ratio"
-    if isinstance(value, Link):
-        return "link"
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return "datetime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "number"
-    return "text"
+    """The column kind a single ``mixed`` value is written as (booleans as real booleans)."""
+    return "bool" if isinstance(value, bool) else mixed_kind(value)
 
 
 def value_text(value: Any, kind: str) -> str | None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..backends.base import column_letter
+
 _REF = re.compile(r"^([A-Za-z]{0,3})(\d*)$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOOKS_LIKE_REF = re.compile(r"^([A-Za-z]{1,3}\d*|\d+|[Rr]\d*[Cc]\d*)$")
@@ -41,12 +43,7 @@ class A1Range:
 
 def column_letters(col0: int) -> str:
     """0-based column index to letters: 0 -> ``A``, 26 -> ``AA``."""
-    letters = ""
-    n = col0 + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return column_letter(col0)
 
 
 def column_index(letters: str) -> int:
