@@ -74,7 +74,8 @@ def usual_way(server: Any, sid: str, token: str) -> dict[str, float]:
         frame = frame.map(lambda v: v.text if hasattr(v, "text") else v)
         ws = existing.get(tab.name) or book.add_worksheet(tab.name, rows=len(frame) + 1, cols=max(len(frame.columns), 1))
         ws.clear()
-        set_with_dataframe(ws, frame, include_column_header=tab.header, resize=True)
+        # resizing an empty tab down to its frozen header row is refused by Google
+        set_with_dataframe(ws, frame, include_column_header=tab.header, resize=len(frame) > 0)
     seconds = time.perf_counter() - t
     c = server.counters()
     return {"requests": c.total_requests, "bytes_sent": sum(c.bytes_in.values()),
