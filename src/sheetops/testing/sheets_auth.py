@@ -179,4 +179,7 @@ def make_service_account(token_uri: str, *, client_email: str = "sheetops-test@l
         authority.register_key(client_email, public_pem, info["private_key_id"])
     credentials = service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
         info, scopes=list(scopes))
+    # google-auth >= 2.62 looks up a "Regional Access Boundary" at iamcredentials.googleapis.com
+    # after each token refresh: network traffic a local test must not make.
+    credentials._is_regional_access_boundary_lookup_required = lambda: False
     return info, credentials
