@@ -15,7 +15,6 @@ from sheetops.backends.base import Grid, Workbook
 from sheetops.backends.gsheets import GoogleSheetsWorkbook
 from sheetops.backends.gsheets_api import RetryPolicy
 from sheetops.testing.gspread_client import gspread_client
-from sheetops.testing.sheets_auth import SCOPE_DRIVE_FILE, SCOPE_SHEETS
 from sheetops.testing.sheets_server import SheetsServer
 
 _STATE: dict[str, Any] = {}
@@ -27,11 +26,10 @@ def server() -> SheetsServer:
     if "server" not in _STATE:
         srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9).start()
         atexit.register(srv.stop)
-        # A bearer token rather than service-account credentials: google-auth >= 2.62
-        # starts a "Regional Access Boundary" lookup at iamcredentials.googleapis.com after
-        # a service-account token refresh, which is network traffic these tests must not make.
-        token = srv.issue_token(scopes={SCOPE_SHEETS, SCOPE_DRIVE_FILE})
-        _STATE.update(server=srv, email=EMAIL, client=gspread_client(srv, token=token))
+        # Real service-account credentials: google-auth signs a JWT and gets its token from
+        # the server's token endpoint, as it does from Google's.
+        info, credentials = srv.service_account()
+        _STATE.update(server=srv, email=info["client_email"], client=gspread_client(srv, credentials))
     return _STATE["server"]
 
 
