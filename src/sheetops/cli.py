@@ -152,6 +152,9 @@ def summary(result: RunResult) -> str:
         lines.append(result.message)
     if result.dry_run and result.changes:
         lines.append("Would write: " + ", ".join(f"{k} ({v['rows_after']} rows)" for k, v in result.changes.items()) + ".")
+        payouts = next((v for k, v in result.changes.items() if "new_payouts" in v), None)
+        if payouts:
+            lines.append(f"Payouts: {payouts['new_payouts']} new rows, {payouts['changed_totals']} with a different Total.")
     return "\n".join(lines)
 
 

@@ -127,10 +127,14 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         plan = build_plan(done, grids, tabs, started_wall=started_wall, started=started, trigger=trigger,
                           result=result.result)
         if dry_run:
-            result.changes = describe_changes(plan, grids)
+            result.changes = describe_changes(plan, grids, tabs)
         else:
             step("Writing the tool tabs")
-            backend.apply(plan)
+            try:
+                backend.apply(plan)
+            except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
+                _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
+                raise
     result.seconds = time.perf_counter() - started
     return result
 
@@ -193,10 +197,32 @@ def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid 
         pass
 
 
-def describe_changes(plan: WritePlan, grids: dict[str, Grid | None]) -> dict[str, dict[str, int]]:
-    """For --dry-run: rows each tool tab holds now and would hold after the run."""
+def describe_changes(plan: WritePlan, grids: dict[str, Grid | None], tabs: dict[str, str]) -> dict[str, dict[str, int]]:
+    """For --dry-run: the rows each tool tab would hold; for the tabs a refresh reads, the rows
+    it holds now; for Payouts, how many rows would be new and how many would change."""
+    actual_to_canon = {actual: canon for canon, actual in tabs.items()}
     out: dict[str, dict[str, int]] = {}
     for tab in plan.tabs:
-        before = grids.get(tab.name)
-        out[tab.name] = {"rows_now": max(len(before) - 1, 0) if before else 0, "rows_after": len(tab.frame)}
+        canon = actual_to_canon.get(tab.name, tab.name)
+        entry = {"rows_after": len(tab.frame)}
+        before = grids.get(canon)
+        if canon in READ_TABS:
+            entry["rows_now"] = max(len(before) - 1, 0) if before else 0
+        if canon == schema.PAYOUTS.name:
+            entry.update(_payout_changes(before, tab.frame))
+        out[tab.name] = entry
     return out
+
+
+def _payout_changes(before: Grid | None, after: pd.DataFrame) -> dict[str, int]:
+    from .cells import parse_money
+
+    old: dict[str, int | None] = {}
+    if before:
+        header = [str(h or "").strip() for h in before[0]]
+        if "Payout ID" in header and "Total" in header:
+            i, t = header.index("Payout ID"), header.index("Total")
+            old = {str(r[i]): parse_money(r[t] if t < len(r) else None).value for r in before[1:] if i < len(r) and r[i]}
+    new = dict(zip(after["Payout ID"].astype(str), after["Total"])) if not after.empty else {}
+    return {"new_payouts": sum(1 for k in new if k not in old),
+            "changed_totals": sum(1 for k, v in new.items() if k in old and old[k] != int(v))}
