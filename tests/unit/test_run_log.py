@@ -1,0 +1,40 @@
+"""Run Log: one row per run, also when the run fails after reading the workbook."""
+
+from __future__ import annotations
+
+import pytest
+
+import sheetops
+from sheetops.backends.base import WritePlan
+from sheetops.backends.memory import MemoryWorkbook
+
+from ..builders import order, rows, workbook
+
+
+class FailsOnBigWrites(MemoryWorkbook):
+    """Refuses any plan with more than one tab, as a full disk or a dropped connection would."""
+
+    def apply(self, plan: WritePlan) -> None:
+        if len(plan.tabs) > 1:
+            raise OSError("No space left on device")
+        super().apply(plan)
+
+
+def test_each_run_appends_one_row() -> None:
+    wb = workbook(orders=[order("O1", "glowwithmia", 100)])
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="cli")
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="schedule")
+    log = rows(wb, "Run Log")
+    assert [r["Trigger"] for r in log] == ["cli", "schedule"]
+    assert all(r["Result"] == "ok" and r["Version"] == sheetops.__version__ for r in log)
+    assert "Orders 1" in log[0]["Rows read"]
+
+
+def test_a_failed_write_still_leaves_a_row_and_nothing_else() -> None:
+    good = workbook(orders=[order("O1", "glowwithmia", 100)])
+    failing = FailsOnBigWrites(good.tabs)
+    with pytest.raises(OSError):
+        sheetops.refresh(failing, as_of="2026-11-18")
+    assert "Payouts" not in failing.tabs, "nothing but the Run Log was written"
+    log = rows(failing, "Run Log")
+    assert len(log) == 1 and log[0]["Result"].startswith("failed")
