@@ -57,13 +57,15 @@ def test_tab_order_starts_with_guide_then_people_tabs_then_tool_tabs() -> None:
     assert schema.WEEKLY_REPORT not in template_tool_tabs("Monthly")
 
 
-def test_every_tool_tab_but_ledger_has_a_header() -> None:
+def test_every_tool_tab_but_ledger_and_payout_export_has_a_header() -> None:
     layout = template_layout()
     for name in template_tool_tabs():
         tab = layout.tab(name)
         assert tab.protected, name
         if name == schema.LEDGER:
             assert tab.hidden
+        elif name == schema.PAYOUT_EXPORT:
+            assert not tab.header and tab.frozen_rows == 0, "Save as CSV must give PayPal's file: no header row"
         else:
             assert tab.header and tab.columns, name
 
@@ -100,7 +102,7 @@ def test_every_schema_tab_and_column_has_its_header(wb: openpyxl.Workbook) -> No
         assert [c.value for c in ws[1]] == [c.name for c in spec.columns], spec.name
         assert ws.freeze_panes == "A2"
     for name, headers in schema.TOOL_TAB_COLUMNS.items():
-        if name in wb.sheetnames:
+        if name in wb.sheetnames and name != schema.PAYOUT_EXPORT:  # no header row: a PayPal file
             assert [c.value for c in wb[name][1]] == list(headers), name
 
 
@@ -248,7 +250,7 @@ def test_google_requests_are_json_and_add_every_tab_with_fixed_ids(requests: lis
     assert len(set(ids.values())) == len(ids)
     for p in added:
         frozen = p["gridProperties"].get("frozenRowCount", 0)
-        assert frozen == (0 if p["title"] in (schema.START_HERE, schema.LEDGER) else 1), p["title"]
+        assert frozen == (0 if p["title"] in (schema.START_HERE, schema.LEDGER, schema.PAYOUT_EXPORT) else 1), p["title"]
     assert [p for p in added if p.get("hidden")] == [p for p in added if p["title"] == schema.LEDGER]
     assert _kinds(requests, "deleteSheet") == [{"sheetId": 0}]
     first_other = next(i for i, r in enumerate(requests) if "addSheet" not in r)

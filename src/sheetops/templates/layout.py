@@ -180,12 +180,14 @@ def _payouts_tab() -> TabLayout:
 def _tool_tab(name: str) -> TabLayout:
     headers = schema.TOOL_TAB_COLUMNS.get(name, ())
     columns = tuple(ColumnLayout(name=h, width=max(12.0, len(h) + 4.0), editable=False) for h in headers)
+    # Payout Export has no header row: File > Save as CSV must give PayPal's upload file as it is.
+    header = bool(columns) and name != schema.PAYOUT_EXPORT
     return TabLayout(
         name=name,
         role="ledger" if name == schema.LEDGER else "output",
         columns=columns,
-        header=bool(columns),
-        frozen_rows=1 if columns else 0,
+        header=header,
+        frozen_rows=1 if header else 0,
         protected=True,
         hidden=name == schema.LEDGER,
         color="tool",
