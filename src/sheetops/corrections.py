@@ -65,6 +65,15 @@ class Calendar:
     def is_locked(self, creator: str, start: pd.Timestamp) -> bool:
         return start in self.locked.get(creator, ())
 
+    def locked_mask(self, creators: pd.Series, starts: pd.Series) -> np.ndarray:
+        """Vectorised ``is_locked`` over many items."""
+        if not self.locked or creators.empty:
+            return np.zeros(len(creators), dtype=bool)
+        pairs = pd.MultiIndex.from_tuples(
+            [(c, pd.Timestamp(s)) for c, starts_ in self.locked.items() for s in starts_], names=["c", "s"])
+        items = pd.MultiIndex.from_arrays([creators.astype(str).to_numpy(), pd.to_datetime(starts).to_numpy()])
+        return np.asarray(items.isin(pairs), dtype=bool)
+
     def open_after(self, creator: str, start: pd.Timestamp) -> pd.Timestamp | None:
         """The creator's earliest closed period after ``start`` that is not locked, if any."""
         cache_key = (creator, start)
@@ -118,8 +127,7 @@ def place_items(items: pd.DataFrame, book: Book, cal: Calendar) -> tuple[pd.Data
 
 def _place_new(items: pd.DataFrame, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
     closed = items["period_start"] < cal.current
-    own_locked = np.array([cal.is_locked(c, s) for c, s in zip(items["creator"], items["period_start"])], dtype=bool) \
-        if cal.locked else np.zeros(len(items), dtype=bool)
+    own_locked = cal.locked_mask(items["creator"], items["period_start"])
     target = items["period_start"].where(closed & ~own_locked).astype(object)
     late = closed & own_locked
     if late.any():
@@ -128,7 +136,7 @@ def _place_new(items: pd.DataFrame, cal: Calendar) -> tuple[pd.DataFrame, pd.Dat
     ready = target.notna()
     placed = items[ready].copy()
     placed["target"] = target[ready]
-    placed["Payout ID"] = [payout_id_of(t, c) for t, c in zip(placed["target"], placed["creator"])]
+    placed["Payout ID"] = placed["target"].dt.strftime("%Y-%m-%d") + "/" + placed["creator"].astype(str)
     waiting = items[~ready]
     return placed, _waiting(waiting["creator"], waiting["key"], waiting["kind"], waiting["amount_cents"],
                             waiting["period_start"])
