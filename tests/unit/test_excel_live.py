@@ -194,3 +194,14 @@ def test_a_marker_of_another_live_run_refuses_and_a_stale_one_is_taken_over() ->
     book.names.add(LOCK_NAME, f'="{dead}|{__import__("socket").gethostname()}|{now.isoformat(timespec="seconds")}"')
     with ExcelLiveWorkbook(book).lock():
         pass
+
+
+def test_a_report_chart_takes_its_series_names_from_its_table_header() -> None:
+    # a report tab: no header row; a small table whose own header is frame row 2
+    frame = pd.DataFrame({"A": ["Weekly Report", None, "Week", "W1", "W2"], "B": [None, None, "Net GMV", Money(100), Money(200)]})
+    spec = ChartSpec("line", "Net GMV by week", "A", (ChartSeries("Net GMV", "B"),), 3, 4, "E2", header_row=2)
+    tab = TabWrite("Weekly Report", [Column("A", "mixed"), Column("B", "mixed")], frame, header=False, charts=[spec])
+    book = _book()
+    ExcelLiveWorkbook(book).apply(WritePlan(tabs=[tab]))
+    (chart,) = list(book.sheets["Weekly Report"].charts)
+    assert chart._source == "$A$3:$A$5,$B$3:$B$5", "the range starts at the table's header row (Week, Net GMV)"

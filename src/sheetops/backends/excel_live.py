@@ -344,6 +344,8 @@ def _add_chart(sheet: Any, prep: _PreparedTab, spec: ChartSpec) -> None:
     bottom = prep.first_data_row + spec.last_row
     if prep.tab.header and spec.first_row == 0:
         top = 1  # the header row names the series
+    elif spec.header_row is not None and spec.header_row == spec.first_row - 1:
+        top -= 1  # a report table's own header row names the series
     columns = [names.index(spec.categories)] + [names.index(s.column) for s in spec.series]
     address = ",".join(f"{column_letter(c)}{top}:{column_letter(c)}{bottom}" for c in columns)
     chart = sheet.charts.add(
