@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-pytest.importorskip("xlwings")
-olevba = pytest.importorskip("oletools.olevba")
+import xlwings  # noqa: E402,F401  (a dev dependency: missing must fail, not skip)
+from oletools import olevba  # noqa: E402
 
 from sheetops.excel_addin import (  # noqa: E402
     ADDIN_NAME, CONFIG_SHEET, RIBBON_CALLBACK, addin_config, build_addin, install_instructions, template_path,

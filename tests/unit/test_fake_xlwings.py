@@ -8,7 +8,6 @@ import inspect
 
 import pytest
 
-xlwings = pytest.importorskip("xlwings")
 from xlwings import main as xw_main  # noqa: E402
 
 from sheetops.testing import fake_xlwings as fake  # noqa: E402
