@@ -85,7 +85,7 @@ _AMOUNT_RE = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
 
 def error_cell(raw: object) -> str | None:
     if isinstance(raw, CellError):
-        return f"the cell shows the error {raw.code}"
+        return f"The cell shows the error {raw.code}"
     return None
 
 

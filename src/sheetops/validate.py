@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .backends.base import Grid
+from .backends.base import Grid, money_text, rate_text
 from .issues import IssueLog
 from .settings import Settings, read_settings
 from .tables import Table, key_series, read_table
@@ -67,11 +67,28 @@ class _Flagger:
             problem = problems if isinstance(problems, str) else str(problems.iat[i])
             value = "" if shown is None else shown.iat[i]
             value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-            if isinstance(value, pd.Timestamp):
-                value = value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
+            value = self._shown(column, value)
             self.log.add("Error", self.table.name, int(frame["_row"].iat[i]), column, value, problem, fix,
                          col_index=self.table.col_index(column))
         frame.loc[mask, "_error"] = True
+
+    def _shown(self, column: str, value: object) -> object:
+        """A typed value as the person typed it: cents as money, millionths as a percent."""
+        if value == "" or isinstance(value, str):
+            return value
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
+        kind = next((c.type for c in self.table.spec.columns if c.name == column), "text")
+        if kind == "money":
+            return money_text(int(value))  # type: ignore[call-overload]
+        if kind == "rate":
+            return rate_text(int(value) * 100) + "%"  # type: ignore[call-overload]
+        return value
+
+    def errored(self, column: str) -> np.ndarray:
+        """Rows that already have an Error on ``column`` (so a second sentence is not added)."""
+        rows = {i.row for i in self.log.issues if i.tab == self.table.name and i.column == column and i.severity == "Error"}
+        return self.table.frame["_row"].isin(rows).to_numpy()
 
 
 def check_program(grids: dict[str, Grid | None], log: IssueLog) -> Program:
@@ -164,7 +181,7 @@ def _check_rules(program: Program, log: IssueLog) -> None:
         ("Bonus", "Min GMV", "A Bonus rule needs a Min GMV.", "Type the GMV the creator must reach, such as 1000 (0 for any)."),
     ]
     for rule_type, column, problem, fix in need:
-        flag.flag((kind == rule_type) & frame[column].isna(), column, problem, fix)
+        flag.flag((kind == rule_type) & frame[column].isna() & ~flag.errored(column), column, problem, fix)
     no_pay = (kind == "Bonus") & frame["Amount"].isna() & frame["Rate"].isna()
     flag.flag(no_pay, "Amount", "A Bonus rule needs an Amount, a Rate, or both.",
               "Type a fixed Amount and/or a Rate paid on GMV above Min GMV.")

@@ -155,3 +155,14 @@ def test_invariants(orders_spec: list, minimum: int) -> None:
     sheetops.refresh(wb, as_of=AS_OF)
     assert {t: wb.tabs[t] for t in wb.tabs if t != "Run Log"} == before
     assert len(wb.tabs["Run Log"]) == 3
+
+
+def test_issue_values_show_what_the_person_typed() -> None:
+    """An Issue shows amounts as money, never as the cents the tool computes in."""
+    wb = workbook(orders=[order("O1", "glowwithmia", 10, refund=20), order("O2", "glowwithmia", -5)],
+                  rules=[rule("R", "Percent", rate="150%")])
+    sheetops.refresh(wb, as_of=AS_OF)
+    shown = {(i["Tab"], i["Row"], i["Column"]): (i["Value"], i["Problem"]) for i in rows(wb, "Issues")}
+    assert shown[("Orders", 2, "Refund")][0] == "20.00"
+    assert shown[("Orders", 3, "GMV")][0] == "-5.00"
+    assert [k for k in shown if k[0] == "Rules"] == [("Rules", 2, "Rate")], "one sentence per problem"
