@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .model import BONUS_RULES, VIDEO_RULES
-from .sim import CREATORS, Program
+from .model import BONUS_RULES, VIDEO_RULES, BonusRule
+from ..builders import rows
+from .sim import CREATORS, Program, cents
 
 CREATOR = st.sampled_from(CREATORS)
 ORDER = st.tuples(st.just("order"), CREATOR, st.integers(1, 50_000), st.integers(0, 12),
@@ -108,3 +109,51 @@ def test_a_scripted_season() -> None:
     p.advance(7)
     p.run(twice=True)
     assert p.seen_locked and p.runs >= 8
+
+
+def test_a_scripted_season_of_bonuses_and_video_fees() -> None:
+    """Bonus G that moves after payment, a video approved late, one un-approved after payment,
+    and one back-dated into a paid week; the checks in ``Program.check`` run after every step."""
+    bands, fees = {r.name: r for r in BONUS_RULES}, {r.name: r for r in VIDEO_RULES}
+    p200 = BonusRule("B-P200", min_gmv=20_00, amount=1_00, product="P200")
+    p = Program(bonus_rules=[bands["B-BAND1"], bands["B-GOLD"], p200],
+                video_rules=[fees["V-ALL"], fees["V-GOLD"]])
+    p.order("glowwithmia", 200_00, settled_days_back=0)
+    p.post("glowwithmia", 0, "Yes")
+    p.post("dadjokesdan", 0, "Pending")
+    p.advance(7)
+    p.run()
+    week1, week2 = "2026-10-05/glowwithmia", "2026-10-12/glowwithmia"
+    assert kinds(p, week1) == [("Bonus", "B-BAND1", 500), ("Bonus", "B-GOLD", 1000), ("Commission", "R-BASE", 2000),
+                               ("Retainer", "R-GOLD", 500), ("Video fee", "V-ALL", 2500)]
+    assert p.approve(0) == week1 and p.pay(0) == week1
+    p.run()
+    p.approve_video(0)  # Dan's video, approved a week late: paid in its own (open) week
+    p.refund(0, 50)  # G drops to 100.00 after payment: both bands are corrected
+    p.unapprove_video(0)  # Mia's paid video turns No: a negative correction
+    p.post("glowwithmia", 7, "Yes")  # back-dated into the paid week: a late item
+    p.order("glowwithmia", 30_00, days_back=7, settled_days_back=6, product="P200")  # settles late in the paid week
+    p.advance(7)
+    p.run(twice=True)
+    assert kinds(p, week2) == [
+        ("Bonus", "B-P200", 100),  # a late bonus: week 1 had no P200 sales when it was locked
+        ("Commission", "R-BASE", 300),
+        ("Correction", "B-BAND1", -500 + 325),  # 2.5% of 130.00
+        ("Correction", "B-GOLD", -1000),  # 130.00 is below 150.00
+        ("Correction", "R-BASE", -1000), ("Correction", "V-ALL", -2500),
+        ("Retainer", "R-GOLD", 500), ("Video fee", "V-ALL", 2500)]
+    assert ("Video fee", "V-ALL", 2500) in kinds(p, "2026-10-05/dadjokesdan")
+    p.approve(0)
+    p.approve(0)
+    p.advance(14)
+    p.post("glowwithmia", 0, "Yes")  # after V-GOLD's Valid from: the more specific rule pays
+    p.change_video_fee(0, 30_00)  # V-ALL changes: every locked V-ALL video is corrected
+    p.advance(7)
+    p.run(twice=True)
+    shown = [(r["Kind"], r["Rule"], cents(r["Amount"])) for r in rows(p.wb, "Commission Lines")]
+    assert ("Video fee", "V-GOLD", 4000) in shown and ("Correction", "V-ALL", 500) in shown
+
+
+def kinds(p: Program, pid: str) -> list[tuple[str, str, int]]:
+    return sorted((r["Kind"], r["Rule"], cents(r["Amount"])) for r in rows(p.wb, "Commission Lines")
+                  if r["Payout ID"] == pid)
