@@ -52,6 +52,9 @@ class Program:
 
     minimum_cents: int = 0
     rate_millionths: int = 100_000
+    percent_product: str = ""
+    """The Percent rule's Product filter: lines of other products earn no commission but still
+    count in a Bonus's G."""
     today: dt.date = START
     lines: list[Line] = field(default_factory=list)
     adjustments: list[tuple[str, dt.date, int, str]] = field(default_factory=list)
@@ -72,7 +75,7 @@ class Program:
         self.wb = workbook(creators=creators, minimum_payout=money(self.minimum_cents), rules=self._rules())
 
     def _rules(self) -> list[list[Any]]:
-        return [["R-BASE", "Percent", "", "", "", "", rate_text(self.rate_millionths), "", "", "", "", "", ""],
+        return [["R-BASE", "Percent", "", "", self.percent_product, "", rate_text(self.rate_millionths), "", "", "", "", "", ""],
                 ["R-GOLD", "Retainer", "", "", "", "Gold", "", money(RETAINER), "", "", START.isoformat(), "", ""],
                 *(r.row() for r in self.bonus_rules), *(r.row() for r in self.video_rules)]
 
@@ -230,7 +233,7 @@ class Program:
         """What every item currently earns, per creator, computed here (not by the tool)."""
         out: dict[str, int] = defaultdict(int)
         for ln in self.lines:
-            if ln.status == "Settled":
+            if ln.status == "Settled" and self.percent_product in ("", ln.product):
                 out[ln.creator] += half_away((ln.gmv - ln.refund) * self.rate_millionths, 1_000_000)
         for creator, _, amount, _ in self.adjustments:
             out[creator] += amount

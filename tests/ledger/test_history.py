@@ -42,16 +42,17 @@ CHANGE = st.one_of(
     st.tuples(st.just("backdate_video"), st.integers(0, 20), st.integers(1, 14)),
 )
 RULES = st.tuples(st.lists(st.sampled_from(BONUS_RULES), unique=True, max_size=4),
-                  st.lists(st.sampled_from(VIDEO_RULES), unique=True, max_size=3))
+                  st.lists(st.sampled_from(VIDEO_RULES), unique=True, max_size=3), st.sampled_from(["", "P100"]))
 MANAGER = st.tuples(st.sampled_from(["approve", "approve", "pay"]), st.integers(0, 50))
 WEEK = st.tuples(st.lists(ORDER, max_size=4), st.lists(CHANGE, max_size=3), st.lists(MANAGER, max_size=3),
                  st.integers(1, 8), st.booleans())
 
 
-def play(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list] = ([], [])) -> Program:
+def play(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list, str] = ([], [], "")) -> Program:
     """Each week: orders arrive and things change, the tool runs (sometimes twice in a row), the
     manager approves or pays some of the payouts it shows, and the calendar moves on."""
-    program = Program(minimum_cents=minimum_cents, bonus_rules=list(rules[0]), video_rules=list(rules[1]))
+    program = Program(minimum_cents=minimum_cents, bonus_rules=list(rules[0]), video_rules=list(rules[1]),
+                      percent_product=rules[2])
     for orders, changes, manager, days, twice in weeks:
         for name, *args in [*orders, *changes]:
             getattr(program, name)(*args)
@@ -65,14 +66,14 @@ def play(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list] = ([],
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.sampled_from([0, 2_000]), st.lists(WEEK, min_size=2, max_size=4), RULES)
-def test_history_keeps_the_ledger_right(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list]) -> None:
+def test_history_keeps_the_ledger_right(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list, str]) -> None:
     play(minimum_cents, weeks, rules)
 
 
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.sampled_from([0, 1_000, 5_000]), st.lists(WEEK, min_size=6, max_size=16), RULES)
-def test_long_history_keeps_the_ledger_right(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list]) -> None:
+def test_long_history_keeps_the_ledger_right(minimum_cents: int, weeks: list[tuple], rules: tuple[list, list, str]) -> None:
     play(minimum_cents, weeks, rules)
 
 
