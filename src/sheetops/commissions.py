@@ -126,11 +126,12 @@ def video_items(program: Program, log: IssueLog) -> pd.DataFrame:
     })
 
 
-def bonus_items(program: Program, commissions: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Bonus bands on each creator's payable GMV (sum of bases) per closed period."""
+def bonus_items(program: Program, as_of: dt.date) -> pd.DataFrame:
+    """Bonus bands on each creator's payable GMV (sum of bases) per closed period.
+
+    A payable line counts whether or not a Percent rule pays a commission on it."""
     rules = rules_of(program, "Bonus")
-    lines = commissions[is_closed(commissions["period_start"], as_of, program.settings)]
-    if rules.empty or lines.empty:
+    if rules.empty:
         return _empty()
     frame = program.orders.frame
     settled = frame.loc[~frame["_error"] & (frame["Status"] == "Settled"), ORDER_FIELDS]
@@ -142,6 +143,8 @@ def bonus_items(program: Program, commissions: pd.DataFrame, as_of: dt.date) -> 
         "base": base.astype("int64"),
     })
     payable = payable[is_closed(payable["period_start"], as_of, program.settings)]
+    if payable.empty:
+        return _empty()
     tiers = creator_tiers(program)
     pairs = payable[["creator", "period_start"]].drop_duplicates()
     out = []
@@ -242,7 +245,7 @@ def adjustment_items(program: Program) -> pd.DataFrame:
 def payable_items(program: Program, log: IssueLog, as_of: dt.date) -> pd.DataFrame:
     """Every item every creator currently earns, in every period (closed or not)."""
     orders = order_items(program, log)
-    parts = [orders, video_items(program, log), bonus_items(program, orders, as_of),
+    parts = [orders, video_items(program, log), bonus_items(program, as_of),
              retainer_items(program, as_of), adjustment_items(program)]
     parts = [p for p in parts if not p.empty]
     if not parts:

@@ -1,8 +1,8 @@
 """A small creator program played week by week on the in-memory backend.
 
-The simulator keeps its own record of what every order line and adjustment earns (a flat
-Percent rule whose rate a manager may change, plus adjustments), runs the tool after every
-step, and plays the manager in the Payouts grid: setting Status to Approved or Paid, as a
+The simulator keeps its own record of what every item earns (a flat Percent rule whose rate
+a manager may change, a Gold retainer, adjustments, and the Bonus bands and Per video rules a
+history draws, modelled in ``model.py``), runs the tool after every step, and plays the manager in the Payouts grid: setting Status to Approved or Paid, as a
 person would. ``check`` asserts the ledger's promises after every run.
 """
 
@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sheetops
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.cells import parse_money, round_half_away
+from sheetops.cells import parse_money
 from sheetops.engine import compute
 
 from ..builders import ORDER_HEADER, rows, workbook
+from .model import START, BonusRule, Video, VideoRule, bonus_earned, half_away, money_text, rate_text, video_earned
 
-START = dt.date(2026, 10, 5)  # a Monday
 RETAINER = 500  # cents a week for Gold creators (@glowwithmia) from START
 CREATORS = ("glowwithmia", "dadjokesdan")
 AMOUNT_COLUMNS = ("Commission", "Video fees", "Bonus", "Retainer", "Adjustments", "Corrections", "Carried in")
@@ -31,9 +31,7 @@ def cents(value: Any) -> int:
     return parse_money(value).value or 0
 
 
-def money(value_cents: int) -> str:
-    sign = "-" if value_cents < 0 else ""
-    return f"{sign}{abs(value_cents) // 100}.{abs(value_cents) % 100:02d}"
+money = money_text
 
 
 @dataclass
@@ -45,6 +43,7 @@ class Line:
     status: str = "Pending"
     settled: dt.date | None = None
     refund: int = 0
+    product: str = "P100"
 
 
 @dataclass
@@ -53,9 +52,15 @@ class Program:
 
     minimum_cents: int = 0
     rate_millionths: int = 100_000
+    percent_product: str = ""
+    """The Percent rule's Product filter: lines of other products earn no commission but still
+    count in a Bonus's G."""
     today: dt.date = START
     lines: list[Line] = field(default_factory=list)
     adjustments: list[tuple[str, dt.date, int, str]] = field(default_factory=list)
+    bonus_rules: list[BonusRule] = field(default_factory=list)
+    video_rules: list[VideoRule] = field(default_factory=list)
+    videos: list[Video] = field(default_factory=list)
     seen_locked: dict[str, tuple] = field(default_factory=dict)
     """Payout ID -> its tool columns when it was approved: they may never change."""
     ledger_rows: dict[str, list[list[Any]]] = field(default_factory=dict)
@@ -67,18 +72,19 @@ class Program:
     def __post_init__(self) -> None:
         creators = [["@glowwithmia", "Mia Tran", "Active", "Gold", "2026-01-01"],
                     ["dadjokesdan", "Dan Ruiz", "Active", "Silver", "2026-01-01"]]
-        self.wb = workbook(creators=creators, minimum_payout=money(self.minimum_cents),
-                           rules=[["R-BASE", "Percent", "", "", "", "", self._rate_text(), "", "", "", "", "", ""],
-                                  ["R-GOLD", "Retainer", "", "", "", "Gold", "", money(RETAINER), "", "", START.isoformat(),
-                                   "", ""]])
+        self.wb = workbook(creators=creators, minimum_payout=money(self.minimum_cents), rules=self._rules())
 
-    def _rate_text(self) -> str:
-        return f"{self.rate_millionths / 10_000:g}%"
+    def _rules(self) -> list[list[Any]]:
+        return [["R-BASE", "Percent", "", "", self.percent_product, "", rate_text(self.rate_millionths), "", "", "", "", "", ""],
+                ["R-GOLD", "Retainer", "", "", "", "Gold", "", money(RETAINER), "", "", START.isoformat(), "", ""],
+                *(r.row() for r in self.bonus_rules), *(r.row() for r in self.video_rules)]
 
     # ------------------------------------------------------------ what people do
-    def order(self, creator: str, gmv_cents: int, days_back: int = 0, settled_days_back: int | None = None) -> None:
+    def order(self, creator: str, gmv_cents: int, days_back: int = 0, settled_days_back: int | None = None,
+              product: str = "P100") -> None:
         """A new order line, ordered ``days_back`` days ago; settled at once when ``settled_days_back`` is given."""
-        self.lines.append(Line(f"O{len(self.lines) + 1}", creator, gmv_cents, self.today - dt.timedelta(days=days_back)))
+        self.lines.append(Line(f"O{len(self.lines) + 1}", creator, gmv_cents, self.today - dt.timedelta(days=days_back),
+                               product=product))
         if settled_days_back is not None:
             self.settle(len(self.lines) - 1, min(settled_days_back, days_back), only=self.lines[-1])
 
@@ -118,6 +124,42 @@ class Program:
         self.adjustments.append((creator, self.today - dt.timedelta(days=days_back), amount_cents,
                                  f"Adjustment {len(self.adjustments) + 1}"))
 
+    def change_bonus(self, n: int, percent_tenths: int) -> None:
+        """A manager changes one Bonus band's Rate (locked bonuses then get corrections)."""
+        if self.bonus_rules:
+            i = n % len(self.bonus_rules)
+            self.bonus_rules[i] = replace(self.bonus_rules[i], rate=percent_tenths * 1000)
+
+    def change_video_fee(self, n: int, amount_cents: int) -> None:
+        if self.video_rules:
+            i = n % len(self.video_rules)
+            self.video_rules[i] = replace(self.video_rules[i], amount=amount_cents)
+
+    def post(self, creator: str, days_back: int, approved: str = "Pending", campaign: str = "") -> None:
+        """A video posted ``days_back`` days ago (possibly in a week already paid)."""
+        self.videos.append(Video(f"V{len(self.videos) + 1}", creator, self.today - dt.timedelta(days=days_back),
+                                 approved, campaign))
+
+    def approve_video(self, n: int) -> None:
+        video = self._pick_video(n, {"Pending", "No"})
+        if video:
+            video.approved = "Yes"
+
+    def unapprove_video(self, n: int) -> None:
+        """Yes -> No, possibly after the fee was paid: a negative Correction."""
+        video = self._pick_video(n, {"Yes"})
+        if video:
+            video.approved = "No"
+
+    def backdate_video(self, n: int, days: int) -> None:
+        video = self._pick_video(n, {"Yes", "Pending", "No"})
+        if video:
+            video.posted -= dt.timedelta(days=days)
+
+    def _pick_video(self, n: int, approved: set[str]) -> Video | None:
+        pool = [v for v in self.videos if v.approved in approved]
+        return pool[n % len(pool)] if pool else None
+
     def advance(self, days: int) -> None:
         self.today += dt.timedelta(days=days)
 
@@ -154,12 +196,14 @@ class Program:
     def sync(self) -> None:
         """Write the simulated inputs into the workbook's Orders and Adjustments tabs."""
         self.wb.tabs["Orders"] = [ORDER_HEADER] + [
-            [ln.oid, "S1", "P100", ln.creator, "", f"{ln.ordered.isoformat()} 10:00:00",
+            [ln.oid, "S1", ln.product, ln.creator, "", f"{ln.ordered.isoformat()} 10:00:00",
              ln.settled.isoformat() if ln.settled else "", ln.status, 1, money(ln.gmv), money(ln.refund)]
             for ln in self.lines]
         self.wb.tabs["Adjustments"] = [["Creator", "Date", "Amount", "Reason"]] + [
             [c, d.isoformat(), money(a), reason] for c, d, a, reason in self.adjustments]
-        self.wb.tabs["Rules"][1][6] = self._rate_text()
+        self.wb.tabs["Content"] = [["Content ID", "Creator", "Campaign", "Type", "Posted", "URL", "Approved"]] + [
+            v.row() for v in self.videos]
+        self.wb.tabs["Rules"] = [self.wb.tabs["Rules"][0], *self._rules()]
 
     def run(self, twice: bool = False) -> None:
         self.sync()
@@ -189,12 +233,15 @@ class Program:
         """What every item currently earns, per creator, computed here (not by the tool)."""
         out: dict[str, int] = defaultdict(int)
         for ln in self.lines:
-            if ln.status == "Settled":
-                out[ln.creator] += round_half_away((ln.gmv - ln.refund) * self.rate_millionths, 1_000_000)
+            if ln.status == "Settled" and self.percent_product in ("", ln.product):
+                out[ln.creator] += half_away((ln.gmv - ln.refund) * self.rate_millionths, 1_000_000)
         for creator, _, amount, _ in self.adjustments:
             out[creator] += amount
         this_week = self.today - dt.timedelta(days=self.today.weekday())
         out["glowwithmia"] += RETAINER * max((this_week - START).days // 7, 0)  # one per closed week
+        for part in (bonus_earned(self.lines, self.bonus_rules, this_week), video_earned(self.videos, self.video_rules)):
+            for creator, amount in part.items():
+                out[creator] += amount
         return out
 
     def check(self) -> None:

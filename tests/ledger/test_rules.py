@@ -293,3 +293,13 @@ def test_rule_4_an_item_gone_in_the_run_that_locks_it_reads_the_same_next_time()
     again = {t: [list(r) for r in g] for t, g in wb.tabs.items() if t != "Run Log"}
     run(wb, "2026-11-18")
     assert {t: g for t, g in wb.tabs.items() if t != "Run Log"} == again
+
+
+def test_a_bonus_counts_payable_lines_that_no_percent_rule_pays() -> None:
+    """Regression: a Bonus was skipped when no Percent rule paid a commission in a closed period."""
+    bonus = ["B", "Bonus", "", "", "", "", "2%", 10, 100, "", "", "", ""]
+    only_p100 = ["R", "Percent", "", "", "P100", "", "10%", "", "", "", "", "", ""]
+    wb = workbook(orders=[order("O1", MIA, 150, settled="2026-11-03", product="P9")], rules=[only_p100, bonus])
+    run(wb, "2026-11-10")
+    assert [(line["Kind"], line["Rule"], cents(line["Amount"])) for line in lines_of(wb, f"{W1}/{MIA}")] == [
+        ("Bonus", "B", 1000 + 100)]
