@@ -12,7 +12,7 @@ are parsed (``cells.py``) and formatted in templates:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 ColumnType = Literal["text", "handle", "code", "money", "rate", "date", "datetime", "int", "enum", "ids"]

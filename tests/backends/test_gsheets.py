@@ -17,7 +17,6 @@ from sheetops.backends.gsheets import GoogleSheetsWorkbook, create_spreadsheet
 from sheetops.backends.gsheets_api import RetryPolicy
 from sheetops.backends.gsheets_lock import LOCK_TAB
 from sheetops.backends.gsheets_staging import STAGING_PREFIX
-from sheetops.cells import parse_money
 from sheetops.errors import AccessDenied, BackendUnavailable, RefreshRunning, SheetOpsError, WorkbookNotFound
 
 from sheetops.testing.sheets_store import _book_snapshot

@@ -18,7 +18,7 @@ from ..cells import DateOrder
 from ..errors import ImportFileError
 from . import layouts as L
 from .lines import FileContext
-from .sources import ExportSource, Row
+from .sources import ExportSource
 from .values import DateEvidence, DecimalStyle, decimal_evidence, text_of
 
 
