@@ -9,7 +9,7 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from . import __version__
 from .errors import BadArguments, SheetOpsError
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with one sentence, like every other failure
+    def error(self, message: str) -> NoReturn:  # exit 2 with one sentence, like every other failure
         self.print_usage(sys.stderr)
         print(f"sheetops: {message}", file=sys.stderr)
         raise SystemExit(2)

@@ -95,7 +95,7 @@ def _flag_ties(program: Program, log: IssueLog, tab: str, rows: pd.DataFrame, ru
     for i in np.flatnonzero(pick.tied >= 0):
         idx = rows.index[i]
         log.add("Error", tab, int(rows["_row"].iat[i]), column, rows[column].iat[i],
-                tie_message(rules, pick, i), TIE_FIX, col_index=table.col_index(column))
+                tie_message(rules, pick, int(i)), TIE_FIX, col_index=table.col_index(column))
         table.frame.loc[idx, "_error"] = True
 
 

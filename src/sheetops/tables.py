@@ -200,7 +200,7 @@ def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, p
     results = [parser(u) for u in uniques]
     values = np.array([r.value for r in results] + [None], dtype=object)[codes]
     errors = np.array([r.error for r in results] + [None], dtype=object)[codes]
-    notes_list: list[object] = [(r.note, r.note_severity) if r.note else None for r in results] + [None]
+    notes_list: list[Any] = [(r.note, r.note_severity) if r.note else None for r in results] + [None]
     notes = np.empty(len(notes_list), dtype=object)
     notes[:] = notes_list
     index = col.index

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema
-from .backends.base import Column, ColumnKind, TabWrite
+from .backends.base import Column, ColumnKind, Grid, TabWrite
 from .issues import IssueLog, issues_frame
 from .ledger import LINE_COLUMNS, Ledger
 from .rollups import Rollups
@@ -83,7 +83,7 @@ def issues_tab(log: IssueLog) -> TabWrite:
     return table_tab(schema.ISSUES, issues_frame(log))
 
 
-def run_log_tab(previous: list[list[object]] | None, row: dict[str, object]) -> TabWrite:
+def run_log_tab(previous: Grid | None, row: dict[str, object]) -> TabWrite:
     """The Run Log with one row appended (earlier rows kept as they were)."""
     columns = list(schema.RUN_LOG_COLUMNS)
     old = []

@@ -217,6 +217,7 @@ class ExcelLiveWorkbook:
 
     def _apply_edit(self, edit: TabEdit) -> None:
         sheet = self._sheet(edit.name)
+        assert sheet is not None, f"{edit.name} was checked to exist before writing"
         for col, header in edit.add_headers.items():
             sheet.range((1, col + 1)).value = quoted(header)
         for (row, col), value in edit.set_cells.items():
@@ -409,10 +410,11 @@ def pid_alive(pid: int) -> bool:
 
 def one_line(exc: BaseException) -> str:
     """A short, single-line reason for an exception (COM errors carry it in ``args[2]``)."""
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     text = ""
-    if len(args) >= 3 and isinstance(args[2], tuple) and len(args[2]) >= 3 and args[2][2]:
-        text = str(args[2][2])
+    detail = args[2] if len(args) >= 3 else None
+    if isinstance(detail, tuple) and len(detail) >= 3 and detail[2]:
+        text = str(detail[2])
     text = text or str(exc) or type(exc).__name__
     text = " ".join(text.split())
     return text if len(text) <= 160 else text[:157] + "..."
