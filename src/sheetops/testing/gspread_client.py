@@ -13,7 +13,6 @@ that safely.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 import requests
 from gspread import Client
 from gspread.http_client import HTTPClient
+
+from ..backends.google_auth import is_loopback
 
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 
@@ -66,16 +67,7 @@ def gspread_client(server: Any, credentials: Any = None, *, token: str | None = 
 
 def is_loopback_url(url: str) -> bool:
     """True for http(s) URLs on 127.0.0.0/8, ::1 or localhost."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return urlsplit(url).scheme in ("http", "https") and is_loopback(url)
 
 
 def sheets_api_from_env(environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
