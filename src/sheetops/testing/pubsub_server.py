@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .background import BackgroundServer
+
 MAX_MESSAGES = 1000
 MAX_BODY_BYTES = 10_000_000
 _PUBLISH = re.compile(r"^/v1/(projects/[^/]+/topics/[^/:]+):publish$")
@@ -84,7 +86,7 @@ class _State:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-class PubSubServer:
+class PubSubServer(BackgroundServer):
     """The stand-in: ``start()``/``stop()`` or ``with PubSubServer() as s``.
 
     ``token=None`` accepts any request; otherwise ``Authorization: Bearer <token>`` is required."""
@@ -105,33 +107,10 @@ class PubSubServer:
         class Handler(_Handler):
             server_owner = owner
 
-        self._httpd = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"pubsub-server:{self.port}", daemon=True)
-        self._thread.start()
+        httpd = ThreadingHTTPServer((self.host, self.port), Handler)
+        httpd.daemon_threads = True
+        self._serve(httpd, "pubsub-server")
         return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> PubSubServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        """The base URL (what ``SHEETOPS_PUBSUB_API`` holds)."""
-        return f"http://{self.host}:{self.port}"
 
     # -- set-up and inspection -------------------------------------------------------------
     def create_topic(self, topic: str) -> str:

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sheetops.testing.background import BackgroundServer
 from sheetops.testing.sheets_auth import OAuthError, TokenAuthority, make_service_account, SCOPE_SHEETS
 from sheetops.testing.sheets_routes import route
 from sheetops.testing.sheets_state import ApiError
@@ -166,7 +167,7 @@ class _HTTPServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-class SheetsServer:
+class SheetsServer(BackgroundServer):
     """The local Sheets API server: ``start()``/``stop()`` or ``with SheetsServer() as s``.
 
     ``open_auth=True`` accepts any bearer token (like ``--open``); otherwise tokens must
@@ -191,25 +192,8 @@ class SheetsServer:
         """Bind (a free port when ``port=0``) and serve in a background thread."""
         self.bind()
         assert self._httpd is not None
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"sheets-server:{self.port}", daemon=True)
-        self._thread.start()
+        self._serve(self._httpd, "sheets-server")
         return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> SheetsServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     def bind(self) -> SheetsServer:
         """Open the listening socket (a free port when ``port=0``) without serving yet."""
@@ -224,11 +208,6 @@ class SheetsServer:
             self.bind()
         assert self._httpd is not None
         self._httpd.serve_forever()
-
-    @property
-    def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:8765`` (what SHEETOPS_SHEETS_API holds)."""
-        return f"http://{self.host}:{self.port}"
 
     @property
     def token_uri(self) -> str:
