@@ -151,7 +151,7 @@ def test_staging_writes_big_tabs_in_bounded_chunks_then_swaps() -> None:
     wb = factory.make(None, BASE)  # type: ignore[arg-type]
     wb.apply(_plan(50))
     old_id = next(s.sheet_id for s in wb._metadata() if s.title == "Commission Lines")
-    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=40_000)
+    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=40_000, staging_chunk_bytes=40_000)
     sent = _recorder(small)
     small.apply(_plan(2000, tag="s"))
     kinds = ["values" if "/values:batchUpdate" in p else "batch" if p.endswith(":batchUpdate") else m for m, p, _ in sent]
@@ -268,7 +268,7 @@ def _fault_matrix(limit: int, rows: int) -> int:
     def start() -> GoogleSheetsWorkbook:
         wb = factory.make(None, BASE)  # type: ignore[arg-type]
         wb.apply(_plan(40))
-        return factory.workbook(wb.spreadsheet_id, max_request_bytes=limit, retry=RetryPolicy(attempts=2, sleep=lambda _s: None))
+        return factory.workbook(wb.spreadsheet_id, max_request_bytes=limit, staging_chunk_bytes=limit, retry=RetryPolicy(attempts=2, sleep=lambda _s: None))
 
     clean = start()
     old = _normal(_book(clean.spreadsheet_id))
@@ -303,7 +303,7 @@ def test_lost_answers_leave_old_or_new_state(limit: int) -> None:
     def start() -> GoogleSheetsWorkbook:
         wb = factory.make(None, BASE)  # type: ignore[arg-type]
         wb.apply(_plan(40))
-        return factory.workbook(wb.spreadsheet_id, max_request_bytes=limit, retry=RetryPolicy(attempts=2, sleep=lambda _s: None))
+        return factory.workbook(wb.spreadsheet_id, max_request_bytes=limit, staging_chunk_bytes=limit, retry=RetryPolicy(attempts=2, sleep=lambda _s: None))
 
     clean = start()
     old = _normal(_book(clean.spreadsheet_id))
@@ -367,7 +367,7 @@ def test_create_spreadsheet_applies_the_template() -> None:
 
 def test_stale_staging_tabs_are_cleaned_up_next_run() -> None:
     wb = factory.make(None, BASE)  # type: ignore[arg-type]
-    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=12_000, retry=RetryPolicy(attempts=1, sleep=lambda _s: None))
+    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=12_000, staging_chunk_bytes=12_000, retry=RetryPolicy(attempts=1, sleep=lambda _s: None))
     factory.server().inject(503, nth=3, times=100, path=r"^/v4/")  # a chunk fails, and so does the cleanup
     with pytest.raises(BackendUnavailable):
         small.apply(_plan(300))
@@ -383,7 +383,7 @@ def test_stale_staging_tabs_are_cleaned_up_next_run() -> None:
 def test_tab_measured_too_big_is_staged() -> None:
     """A tab whose cells look small but whose requests are not (links) is measured and staged."""
     wb = factory.make(None, BASE)  # type: ignore[arg-type]
-    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=25_000)
+    small = factory.workbook(wb.spreadsheet_id, max_request_bytes=25_000, staging_chunk_bytes=25_000)
     sent = _recorder(small)
     small.apply(_plan(100))
     assert any("/values:batchUpdate" in p for _, p, _ in sent)
@@ -397,7 +397,8 @@ def test_hundred_thousand_rows_take_a_bounded_number_of_requests() -> None:
     wb = factory.make(None, BASE)  # type: ignore[arg-type]
     sent = _recorder(wb)
     wb.apply(WritePlan(tabs=[_lines(100_000)]))
-    assert len(sent) <= 25 and all(size <= 2_000_000 for _, _, size in sent)
+    # metadata, prepare, one or two 8 MB chunks of values, links, swap: a handful, whatever the rows
+    assert len(sent) <= 8 and all(size <= 10 * 1024 * 1024 for _, _, size in sent), [s for _, _, s in sent]
     assert len(factory.reopen(wb).read(["Commission Lines"])["Commission Lines"]) == 100_001
 
 

@@ -32,6 +32,10 @@ from .gsheets_requests import Request, SheetInfo, add_sheet, edit_requests, pars
 from .gsheets_staging import STAGING_PREFIX, chunk_bodies, prepare_requests, swap_requests
 
 MAX_REQUEST_BYTES = 2_000_000
+"""Above this, a plan is written through staging tabs (Google advises about 2 MB a request)."""
+STAGING_CHUNK_BYTES = 8_000_000
+"""Each staging request carries up to this much: under Google's hard 10 MiB request limit,
+so that even a sheet at Google's 10-million-cell cap is written in a few dozen requests."""
 META_FIELDS = "properties.title,sheets.properties"
 APPLY_FIELDS = (
     "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId))"
@@ -57,6 +61,7 @@ class GoogleSheetsWorkbook:
         retry: RetryPolicy | None = None,
         transport: Transport | None = None,
         max_request_bytes: int = MAX_REQUEST_BYTES,
+        staging_chunk_bytes: int = STAGING_CHUNK_BYTES,
         lock_minutes: float = 15.0,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
@@ -76,6 +81,7 @@ class GoogleSheetsWorkbook:
         )
         self.label = spreadsheet_id
         self.max_request_bytes = max_request_bytes
+        self.staging_chunk_bytes = max(staging_chunk_bytes, 1)
         self.lock_minutes = lock_minutes
         self.clock = clock
         self._sheets: list[SheetInfo] | None = None
@@ -174,7 +180,7 @@ class GoogleSheetsWorkbook:
         gids.update(staging_ids)  # links point at the tabs as they will be after the swap
         prepare = stale + [r for t in staged for r in prepare_requests(t, staging_ids[t.name], editor=self.api.account)]
         value_bodies, cell_bodies = chunk_bodies(
-            [(t, staging_ids[t.name]) for t in staged], gids, limit=self.max_request_bytes
+            [(t, staging_ids[t.name]) for t in staged], gids, limit=self.staging_chunk_bytes
         )
         final: list[Request] = []
         for tab in staged:
