@@ -452,3 +452,17 @@ def test_moving_a_sheet_counts_indexes_before_the_move(server: SheetsServer, gc:
     assert [w.title for w in sh.worksheets()] == ["S2", "S1", "S3"]
     sh.batch_update({"requests": [{"updateSheetProperties": {"properties": {"sheetId": 2, "index": 0}, "fields": "index"}}]})
     assert [(w.title, w.index) for w in sh.worksheets()] == [("S3", 0), ("S2", 1), ("S1", 2)]
+
+
+def test_a_request_over_ten_mebibytes_is_refused_like_google() -> None:
+    import requests as http
+
+    from sheetops.testing.sheets_server import MAX_REQUEST_BYTES, SheetsServer
+
+    with SheetsServer(open_auth=True) as server:
+        sid = server.seed("Big", {"A": [["x"]]})
+        big = {"values": [["y" * 1000] for _ in range(MAX_REQUEST_BYTES // 1000 + 10)]}
+        answer = http.put(f"{server.url}/v4/spreadsheets/{sid}/values/A!A1?valueInputOption=RAW", json=big,
+                          headers={"Authorization": "Bearer any"}, timeout=60)
+        assert answer.status_code == 400 and "payload size exceeds" in answer.json()["error"]["message"]
+        assert server.cells(sid, "A") == [["x"]]

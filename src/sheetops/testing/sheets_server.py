@@ -39,6 +39,9 @@ UNAUTHENTICATED = ("Request had invalid authentication credentials. Expected OAu
                    "or other valid authentication credential. "
                    "See https://developers.google.com/identity/sign-in/web/devconsole-project.")
 
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+"""Google refuses a request body larger than 10 MiB (400, "Request payload size exceeds the limit")."""
+
 
 def request_kind(method: str, path: str) -> RequestKind:
     """Which quota and counter a request belongs to."""
@@ -122,6 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
                     raise ApiError(401, UNAUTHENTICATED) from None
             if not owner.traffic.admit(kind):
                 raise ApiError(429, quota_message(kind))
+            if len(body) > MAX_REQUEST_BYTES:
+                raise ApiError(400, f"Request payload size exceeds the limit: {MAX_REQUEST_BYTES} bytes.")
             params = {k: (v if k == "ranges" else v[-1]) for k, v in parse_qs(query, keep_blank_values=True).items()}
             try:
                 data = json.loads(body) if body else {}
