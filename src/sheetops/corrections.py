@@ -49,6 +49,13 @@ def payout_id_of(start: pd.Timestamp, creator: str) -> str:
     return f"{start.strftime('%Y-%m-%d')}/{creator}"
 
 
+def _payout_ids(starts: pd.Series, creators: pd.Series) -> pd.Series:
+    """``payout_id_of`` for many items: dates are formatted once per distinct period."""
+    codes, periods = pd.factorize(starts)
+    labels = np.asarray(pd.DatetimeIndex(periods).strftime("%Y-%m-%d"), dtype=object)
+    return pd.Series(labels[codes], index=starts.index) + "/" + creators.astype(str)
+
+
 @dataclass
 class Calendar:
     """Which closed periods are still open for payouts, per creator."""
@@ -128,15 +135,15 @@ def place_items(items: pd.DataFrame, book: Book, cal: Calendar) -> tuple[pd.Data
 def _place_new(items: pd.DataFrame, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
     closed = items["period_start"] < cal.current
     own_locked = cal.locked_mask(items["creator"], items["period_start"])
-    target = items["period_start"].where(closed & ~own_locked).astype(object)
+    target = pd.to_datetime(items["period_start"]).astype("datetime64[ns]").where(closed & ~own_locked)
     late = closed & own_locked
     if late.any():
-        target.loc[late] = [cal.open_after(c, s) for c, s in zip(items.loc[late, "creator"], items.loc[late, "period_start"])]
-    target = pd.to_datetime(target).astype("datetime64[ns]")
+        found = [cal.open_after(c, s) for c, s in zip(items.loc[late, "creator"], items.loc[late, "period_start"])]
+        target.loc[late] = pd.to_datetime(pd.Series(found, index=target.index[late], dtype=object)).astype("datetime64[ns]")
     ready = target.notna()
     placed = items[ready].copy()
     placed["target"] = target[ready]
-    placed["Payout ID"] = placed["target"].dt.strftime("%Y-%m-%d") + "/" + placed["creator"].astype(str)
+    placed["Payout ID"] = _payout_ids(placed["target"], placed["creator"])
     waiting = items[~ready]
     return placed, _waiting(waiting["creator"], waiting["key"], waiting["kind"], waiting["amount_cents"],
                             waiting["period_start"])
