@@ -22,6 +22,7 @@ import sheetops
 from sheetops.backends.base import TabWrite
 from sheetops.backends.memory import MemoryWorkbook
 
+from ..backends.factory_xlsx import write_grid_workbook
 from ..reports.demo import AS_OF, demo_tabs
 
 import sheetops.backends.xlsx as xlsx  # noqa: E402
@@ -43,23 +44,9 @@ def _require_tools() -> None:
 
 
 def _write_inputs(path: Path) -> Path:
-    """The demo's tabs as a person's workbook: typed text stays text."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in demo_tabs().items():
-        sheet = book.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None or value == "":
-                    continue
-                cell = sheet.cell(r, c)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    book.save(path)
-    return path
+    """The demo's tabs as a person's workbook: typed text stays text; empty strings are blank."""
+    tabs = {name: [[None if v == "" else v for v in row] for row in rows] for name, rows in demo_tabs().items()}
+    return write_grid_workbook(path, tabs)
 
 
 def _pdf(xlsx_path: Path, out: Path) -> Path:
