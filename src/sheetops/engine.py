@@ -78,11 +78,18 @@ def compute(grids: dict[str, Grid | None], as_of: dt.date | str | None, *, relea
     if release:
         for spec in schema.EDITED_TABS:
             grids[spec.name] = None
+    return compute_program(program, log, grids, as_of)
+
+
+def compute_program(program: Program, log: IssueLog, previous: dict[str, Grid | None],
+                    as_of: dt.date | str | None) -> Computed:
+    """The money and the rollups of a checked ``program``; ``previous`` holds the tool tabs
+    of the last run (Payouts, Commission Lines, Ledger) for locking."""
     day = parse_as_of(as_of) or program.settings.as_of or program.settings.today()
     items = payable_items(program, log, day)
     names = program.creators.valid.set_index("_creator")["Creator"].astype(str).str.strip().str.lstrip("@").to_dict()
     ledger = build_payouts(items, settings=program.settings, as_of=day, on_hold=program.creators_on_hold(), names=names,
-                           previous=grids, recipients=payees(program.creators.valid), log=log)
+                           previous=previous, recipients=payees(program.creators.valid), log=log)
     closed = items[is_closed(items["period_start"], day, program.settings)]
     rollups = build_rollups(program, closed, day)
     return Computed(program, log, day, items, ledger, rollups)
