@@ -11,9 +11,12 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .backends.base import RATE_SCALE
 from .issues import IssueLog
+from .order_lines import Coded, PayableLines, text
 from .periods import is_closed, last_closed_start, period_end, period_start, starts_between
 from .rules import TIE_FIX, creator_tiers, pick_rules, rules_of, tie_message
 from .validate import Program
@@ -22,9 +25,6 @@ ITEM_COLUMNS = [
     "key", "creator", "period_start", "kind", "Rule", "Campaign", "Order ID", "SKU ID",
     "Content ID", "Product ID", "base_cents", "rate", "amount_cents",
 ]
-ORDER_FIELDS = ["_row", "_creator", "_campaign", "Order ID", "SKU ID", "Product ID", "Campaign", "Order date",
-                "Settled date", "GMV", "Refund", "Commission base"]
-"""The Orders columns the money needs (selected before filtering rows: a wide frame is slow to filter)."""
 KIND_COLUMN = {
     "Commission": "Commission", "Video fee": "Video fees", "Bonus": "Bonus", "Retainer": "Retainer",
     "Adjustment": "Adjustments", "Correction": "Corrections", "Carried in": "Carried in",
@@ -43,50 +43,77 @@ def apply_rate(base_cents: np.ndarray, rate_millionths: np.ndarray) -> np.ndarra
 
 
 def _empty() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in ITEM_COLUMNS})
-    frame["period_start"] = pd.Series([], dtype="datetime64[ns]")
-    for c in ("base_cents", "rate"):
-        frame[c] = pd.Series([], dtype="Int64")
-    frame["amount_cents"] = pd.Series([], dtype="int64")
-    return frame
+    return _items(0, key=pd.Series([], dtype=object), creator=np.array([], dtype=object),
+                  period_start=np.array([], dtype="datetime64[ns]"), kind=None, amount_cents=np.array([], dtype="int64"))
+
+
+TEXT_COLUMNS = ("key", "creator", "kind", "Rule", "Campaign", "Order ID", "SKU ID", "Content ID", "Product ID")
+
+
+def _items(n: int, **columns: object) -> pd.DataFrame:
+    """An items frame of ``n`` rows with every column of ITEM_COLUMNS (missing ones blank) and
+    one dtype per column whatever the kind of item: text is Arrow text (one buffer per column,
+    so selecting rows and joining the kinds copies no Python object), base and rate ``Int64``."""
+    out: dict[str, object] = {}
+    for c in ITEM_COLUMNS:
+        v = columns.get(c)
+        if c in TEXT_COLUMNS:
+            out[c] = text(v, n)
+        elif c in ("base_cents", "rate"):
+            out[c] = pd.array(np.full(n, None, dtype=object) if v is None else v, dtype="Int64")
+        elif c == "amount_cents":
+            out[c] = np.asarray(v, dtype="int64")
+        else:
+            out[c] = np.asarray(v, dtype="datetime64[ns]")
+    return pd.DataFrame(out, copy=False)
 
 
 def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
-def order_items(program: Program, log: IssueLog) -> pd.DataFrame:
-    """Commission on every payable (Settled, no Error) order line with a Percent rule."""
-    orders = program.orders
-    frame = orders.frame
-    lines = frame.loc[(frame["Status"] == "Settled") & ~frame["_error"], ORDER_FIELDS]
-    if lines.empty:
+def _text_array(values: np.ndarray) -> pa.Array:
+    """Object values as an Arrow large string array (nulls for blanks)."""
+    return pa.array(values, type=pa.large_string(), from_pandas=True)
+
+
+def _join(*parts: str | pa.Array) -> pa.Array:
+    """Element-wise concatenation of Arrow string arrays and literal strings (in C)."""
+    args = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(*args, pa.scalar("", pa.large_string()))
+
+
+def order_items(program: Program, log: IssueLog, lines: PayableLines) -> pd.DataFrame:
+    """Commission on every payable (Settled, no Error) order line with a Percent rule.
+
+    A line two rules tie on is flagged as an Error (on the Orders frame) and earns nothing."""
+    if not len(lines):
         return _empty()
     rules = rules_of(program, "Percent")
-    tiers = creator_tiers(program)
-    pick = pick_rules(rules, creator=lines["_creator"], tier=lines["_creator"].map(tiers).fillna(""),
-                      on=lines["Order date"], campaign=lines["_campaign"], product=lines["Product ID"])
+    tiers = creator_tiers(program).to_dict()
+    pick = pick_rules(rules, on=lines.order_day, _creator=lines.creator, _tier=lines.creator.mapped(tiers),
+                      _campaign=lines.campaign, _product=lines.product)
     tie = pick.tied >= 0
     if tie.any():
-        _flag_ties(program, log, "Orders", lines, rules, pick, "Order ID")
-    chosen = (pick.best >= 0) & ~tie
-    lines = lines[chosen]
+        _flag_ties(program, log, "Orders", program.orders.frame[["_row", "Order ID"]].iloc[lines.rows], rules, pick,
+                   "Order ID")
+    chosen = np.flatnonzero((pick.best >= 0) & ~tie)
     rule_idx = pick.best[chosen]
-    base = lines["Commission base"].fillna(lines["GMV"] - lines["Refund"].fillna(0)).astype("int64").to_numpy()
+    rows = lines.rows[chosen]
+    frame = program.orders.frame
+    base = lines.base[chosen]
     rate = rules["Rate"].to_numpy(dtype="int64")[rule_idx] if len(rule_idx) else np.array([], dtype="int64")
-    order_id, sku = _text(lines["Order ID"]), _text(lines["SKU ID"])
-    return pd.DataFrame({
-        "key": "order:" + order_id + "|" + sku,
-        "creator": lines["_creator"].to_numpy(),
-        "period_start": period_start(lines["Settled date"], program.settings).to_numpy(),
-        "kind": "Commission",
-        "Rule": rules["Rule"].to_numpy()[rule_idx],
-        "Campaign": lines["Campaign"].to_numpy(),
-        "Order ID": order_id.to_numpy(), "SKU ID": lines["SKU ID"].to_numpy(), "Content ID": None,
-        "Product ID": lines["Product ID"].to_numpy(),
-        "base_cents": pd.array(base, dtype="Int64"), "rate": pd.array(rate, dtype="Int64"),
-        "amount_cents": apply_rate(base, rate),
-    })
+    order_id = pc.fill_null(_text_array(frame["Order ID"].to_numpy()[rows]), "")
+    sku = _text_array(frame["SKU ID"].to_numpy()[rows])
+    return _items(
+        len(rows),
+        key=_join("order:", order_id, "|", pc.fill_null(sku, "")),
+        creator=lines.creator.take(chosen).text(),
+        period_start=lines.period[chosen],
+        kind="Commission", Rule=rules["Rule"].to_numpy()[rule_idx], Campaign=frame["Campaign"].to_numpy()[rows],
+        **{"Order ID": order_id, "SKU ID": sku, "Product ID": lines.product.take(chosen).text()},
+        base_cents=base, rate=rate, amount_cents=apply_rate(base, rate),
+    )
 
 
 def _flag_ties(program: Program, log: IssueLog, tab: str, rows: pd.DataFrame, rules: pd.DataFrame, pick,
@@ -106,57 +133,50 @@ def video_items(program: Program, log: IssueLog) -> pd.DataFrame:
     if videos.empty:
         return _empty()
     rules = rules_of(program, "Per video")
-    tiers = creator_tiers(program)
-    pick = pick_rules(rules, creator=videos["_creator"], tier=videos["_creator"].map(tiers).fillna(""),
-                      on=videos["Posted"], campaign=videos["_campaign"])
+    creator = Coded.of(videos["_creator"])
+    pick = pick_rules(rules, on=videos["Posted"].to_numpy(), _creator=creator,
+                      _tier=creator.mapped(creator_tiers(program).to_dict()), _campaign=Coded.of(videos["_campaign"]))
     tie = pick.tied >= 0
     if tie.any():
         _flag_ties(program, log, "Content", videos, rules, pick, "Content ID")
     chosen = (pick.best >= 0) & ~tie
     videos, idx = videos[chosen], pick.best[chosen]
     amount = rules["Amount"].to_numpy(dtype="int64")[idx] if len(idx) else np.array([], dtype="int64")
-    return pd.DataFrame({
-        "key": "content:" + _text(videos["Content ID"]),
-        "creator": videos["_creator"].to_numpy(),
-        "period_start": period_start(videos["Posted"], program.settings).to_numpy(),
-        "kind": "Video fee", "Rule": rules["Rule"].to_numpy()[idx], "Campaign": videos["Campaign"].to_numpy(),
-        "Order ID": None, "SKU ID": None, "Content ID": videos["Content ID"].to_numpy(), "Product ID": None,
-        "base_cents": pd.array([None] * len(videos), dtype="Int64"),
-        "rate": pd.array([None] * len(videos), dtype="Int64"), "amount_cents": amount,
-    })
+    return _items(
+        len(videos), key=("content:" + _text(videos["Content ID"])).to_numpy(), creator=videos["_creator"].to_numpy(),
+        period_start=period_start(videos["Posted"], program.settings).to_numpy(),
+        kind="Video fee", Rule=rules["Rule"].to_numpy()[idx], Campaign=videos["Campaign"].to_numpy(),
+        **{"Content ID": videos["Content ID"].to_numpy()}, amount_cents=amount,
+    )
 
 
-def bonus_items(program: Program, as_of: dt.date) -> pd.DataFrame:
+def bonus_items(program: Program, as_of: dt.date, lines: PayableLines) -> pd.DataFrame:
     """Bonus bands on each creator's payable GMV (sum of bases) per closed period.
 
     A payable line counts whether or not a Percent rule pays a commission on it."""
     rules = rules_of(program, "Bonus")
-    if rules.empty:
+    if rules.empty or not len(lines):
         return _empty()
-    frame = program.orders.frame
-    settled = frame.loc[~frame["_error"] & (frame["Status"] == "Settled"), ORDER_FIELDS]
-    base = settled["Commission base"].fillna(settled["GMV"] - settled["Refund"].fillna(0))
-    payable = pd.DataFrame({
-        "creator": settled["_creator"], "campaign": settled["_campaign"],
-        "product": _text(settled["Product ID"]).str.strip(),
-        "period_start": period_start(settled["Settled date"], program.settings),
-        "base": base.astype("int64"),
-    })
-    payable = payable[is_closed(payable["period_start"], as_of, program.settings)]
-    if payable.empty:
+    lines = lines.select(np.asarray(is_closed(pd.Series(lines.period), as_of, program.settings), dtype=bool))
+    starts = lines.period
+    if not len(lines):
         return _empty()
+    # one row per (creator, period) with a payable line: the pairs a bonus can be paid on
+    period_codes, periods = pd.factorize(starts)
+    pair = lines.creator.codes * len(periods) + period_codes
+    pair_codes, pairs = pd.factorize(pair)  # in order of first line, as before
+    pair_creator = lines.creator.uniques[pairs // len(periods)]
+    pair_start = pd.Series(np.asarray(periods)[pairs % len(periods)]).astype("datetime64[ns]")
     tiers = creator_tiers(program)
-    pairs = payable[["creator", "period_start"]].drop_duplicates()
     out = []
     for rule in rules.to_dict("records"):
-        rows = payable
+        keep = np.ones(len(lines), dtype=bool)
         if rule["_campaign"]:
-            rows = rows[rows["campaign"] == rule["_campaign"]]
+            keep &= lines.campaign.equal(rule["_campaign"])
         if rule["_product"]:
-            rows = rows[rows["product"] == rule["_product"]]
-        g = rows.groupby(["creator", "period_start"], as_index=False)["base"].sum()
-        g = pairs.merge(g, how="left", on=["creator", "period_start"]).fillna({"base": 0})
-        g["base"] = g["base"].astype("int64")
+            keep &= lines.product.equal(rule["_product"])
+        sums = pd.Series(np.where(keep, lines.base, 0)).groupby(pair_codes).sum().to_numpy()  # exact int64
+        g = pd.DataFrame({"creator": pair_creator, "period_start": pair_start, "base": sums})
         if rule["_creator"]:
             g = g[g["creator"] == rule["_creator"]]
         if rule["_tier"]:
@@ -176,13 +196,11 @@ def bonus_items(program: Program, as_of: dt.date) -> pd.DataFrame:
         rate = 0 if pd.isna(rule["Rate"]) else int(rule["Rate"])
         fixed = 0 if pd.isna(rule["Amount"]) else int(rule["Amount"])
         amount = fixed + apply_rate(capped - min_gmv, np.full(len(g), rate, dtype="int64"))
-        out.append(pd.DataFrame({
-            "key": "bonus:" + str(rule["_rule"]) + "|" + g["creator"] + "|" + g["period_start"].dt.strftime("%Y-%m-%d"),
-            "creator": g["creator"].to_numpy(), "period_start": g["period_start"].to_numpy(), "kind": "Bonus",
-            "Rule": rule["Rule"], "Campaign": None, "Order ID": None, "SKU ID": None, "Content ID": None,
-            "Product ID": None, "base_cents": pd.array(g["base"].to_numpy(), dtype="Int64"),
-            "rate": pd.array([rate] * len(g), dtype="Int64"), "amount_cents": amount,
-        }))
+        out.append(_items(
+            len(g), key=("bonus:" + str(rule["_rule"]) + "|" + g["creator"] + "|" + g["period_start"].dt.strftime("%Y-%m-%d")).to_numpy(),
+            creator=g["creator"].to_numpy(), period_start=g["period_start"].to_numpy(), kind="Bonus", Rule=rule["Rule"],
+            base_cents=g["base"].to_numpy(), rate=np.full(len(g), rate, dtype="int64"), amount_cents=amount,
+        ))
     return pd.concat(out, ignore_index=True) if out else _empty()
 
 
@@ -214,14 +232,12 @@ def retainer_items(program: Program, as_of: dt.date) -> pd.DataFrame:
         grid = grid[grid["Joined"].isna() | (ends >= grid["Joined"])]
         if grid.empty:
             continue
-        out.append(pd.DataFrame({
-            "key": "retainer:" + str(rule["_rule"]) + "|" + grid["_creator"] + "|" + grid["period_start"].dt.strftime("%Y-%m-%d"),
-            "creator": grid["_creator"].to_numpy(), "period_start": grid["period_start"].to_numpy(),
-            "kind": "Retainer", "Rule": rule["Rule"], "Campaign": None, "Order ID": None, "SKU ID": None,
-            "Content ID": None, "Product ID": None, "base_cents": pd.array([None] * len(grid), dtype="Int64"),
-            "rate": pd.array([None] * len(grid), dtype="Int64"),
-            "amount_cents": np.full(len(grid), int(rule["Amount"]), dtype="int64"),
-        }))
+        out.append(_items(
+            len(grid), key=("retainer:" + str(rule["_rule"]) + "|" + grid["_creator"] + "|"
+                            + grid["period_start"].dt.strftime("%Y-%m-%d")).to_numpy(),
+            creator=grid["_creator"].to_numpy(), period_start=grid["period_start"].to_numpy(), kind="Retainer",
+            Rule=rule["Rule"], amount_cents=np.full(len(grid), int(rule["Amount"]), dtype="int64"),
+        ))
     return pd.concat(out, ignore_index=True) if out else _empty()
 
 
@@ -233,24 +249,21 @@ def adjustment_items(program: Program) -> pd.DataFrame:
     content = (adj["_creator"] + "|" + adj["Date"].dt.strftime("%Y-%m-%d") + "|" + adj["Amount"].astype(str)
                + "|" + _text(adj["Reason"]).str.strip())
     nth = content.groupby(content).cumcount().astype(str)
-    return pd.DataFrame({
-        "key": "adjustment:" + content + "#" + nth, "creator": adj["_creator"].to_numpy(),
-        "period_start": period_start(adj["Date"], program.settings).to_numpy(), "kind": "Adjustment",
-        "Rule": None, "Campaign": None, "Order ID": None, "SKU ID": None, "Content ID": None, "Product ID": None,
-        "base_cents": pd.array([None] * len(adj), dtype="Int64"), "rate": pd.array([None] * len(adj), dtype="Int64"),
-        "amount_cents": adj["Amount"].astype("int64").to_numpy(),
-    })
+    return _items(
+        len(adj), key=("adjustment:" + content + "#" + nth).to_numpy(), creator=adj["_creator"].to_numpy(),
+        period_start=period_start(adj["Date"], program.settings).to_numpy(), kind="Adjustment",
+        amount_cents=adj["Amount"].astype("int64").to_numpy(),
+    )
 
 
 def payable_items(program: Program, log: IssueLog, as_of: dt.date) -> pd.DataFrame:
     """Every item every creator currently earns, in every period (closed or not)."""
-    orders = order_items(program, log)
-    parts = [orders, video_items(program, log), bonus_items(program, as_of),
+    lines = PayableLines.of(program)
+    orders = order_items(program, log, lines)
+    lines = lines.select(~program.orders.frame["_error"].to_numpy(dtype=bool)[lines.rows])  # minus rule ties
+    parts = [orders, video_items(program, log), bonus_items(program, as_of, lines),
              retainer_items(program, as_of), adjustment_items(program)]
     parts = [p for p in parts if not p.empty]
-    if not parts:
-        return _empty()
-    items = pd.concat(parts, ignore_index=True)
-    items["amount_cents"] = items["amount_cents"].astype("int64")
-    items["period_start"] = pd.to_datetime(items["period_start"]).astype("datetime64[ns]")
-    return items[ITEM_COLUMNS]
+    if len(parts) < 2:
+        return parts[0] if parts else _empty()
+    return pd.concat(parts, ignore_index=True)

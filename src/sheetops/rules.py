@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .order_lines import Coded
 from .tables import key_series
 from .validate import Program
 
@@ -41,27 +42,18 @@ def creator_tiers(program: Program) -> pd.Series:
     return pd.Series(key_series(creators["Tier"], "code").to_numpy(), index=creators["_creator"].to_numpy())
 
 
-def pick_rules(
-    rules: pd.DataFrame,
-    *,
-    creator: pd.Series,
-    tier: pd.Series,
-    on: pd.Series,
-    campaign: pd.Series | None = None,
-    product: pd.Series | None = None,
-) -> Pick:
-    """Pick the most specific valid rule for each item (vectorised over items)."""
-    n = len(creator)
+def pick_rules(rules: pd.DataFrame, *, on: np.ndarray, **filters: Coded) -> Pick:
+    """Pick the most specific valid rule for each item (vectorised over items).
+
+    ``on`` is each item's day (``datetime64``, NaT matches no rule); ``filters`` are the
+    item's keys as integer codes, named like the rule columns they are matched against
+    (``_creator``, ``_tier``, ``_campaign``, ``_product``)."""
+    day = np.asarray(on).astype("datetime64[D]")
+    n = len(day)
     best = np.full(n, -1, dtype="int64")
     tied = np.full(n, -1, dtype="int64")
     best_score = np.full(n, -np.inf)
-    day = pd.to_datetime(on).dt.normalize().to_numpy()
-    has_day = ~pd.isna(day)
-    filters = {"_creator": _Codes(creator), "_tier": _Codes(tier)}
-    if campaign is not None:
-        filters["_campaign"] = _Codes(campaign)
-    if product is not None:
-        filters["_product"] = _Codes(product.astype(object).where(product.notna(), "").astype(str).str.strip())
+    has_day = ~np.isnat(day)
     for j, rule in enumerate(rules.to_dict("records")):
         match = has_day.copy()
         filled = 0
@@ -71,26 +63,15 @@ def pick_rules(
                 filled += 1
         valid_from, valid_to = rule["Valid from"], rule["Valid to"]
         if not pd.isna(valid_from):
-            match &= day >= np.datetime64(valid_from)
+            match &= day >= np.datetime64(pd.Timestamp(valid_from).date())
         if not pd.isna(valid_to):
-            match &= day <= np.datetime64(valid_to)
+            match &= day <= np.datetime64(pd.Timestamp(valid_to).date())
         score = filled * 1e12 + float(rule["_priority"])
         better = match & (score > best_score)
         tie = match & (score == best_score)
         best[better], tied[better], best_score[better] = j, -1, score
         tied[tie] = j
     return Pick(best, tied)
-
-
-class _Codes:
-    """A column as integer codes, so each rule's filter is one integer comparison."""
-
-    def __init__(self, values: pd.Series) -> None:
-        self.codes, uniques = pd.factorize(values.to_numpy(), use_na_sentinel=True)
-        self.lookup = {u: i for i, u in enumerate(uniques)}
-
-    def equal(self, value: object) -> np.ndarray:
-        return self.codes == self.lookup.get(value, -2)
 
 
 def tie_message(rules: pd.DataFrame, pick: Pick, i: int) -> str:
