@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from .backends.base import RATE_SCALE
 from .issues import IssueLog
-from .order_lines import Coded, PayableLines, text
+from .order_lines import Coded, PayableLines, arrow_text, text
 from .periods import is_closed, last_closed_start, period_end, period_start, starts_between
 from .rules import TIE_FIX, creator_tiers, pick_rules, rules_of, tie_message
 from .validate import Program
@@ -72,11 +72,6 @@ def _text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
-def _text_array(values: np.ndarray) -> pa.Array:
-    """Object values as an Arrow large string array (nulls for blanks)."""
-    return pa.array(values, type=pa.large_string(), from_pandas=True)
-
-
 def _join(*parts: str | pa.Array) -> pa.Array:
     """Element-wise concatenation of Arrow string arrays and literal strings (in C)."""
     args = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
@@ -103,14 +98,14 @@ def order_items(program: Program, log: IssueLog, lines: PayableLines) -> pd.Data
     frame = program.orders.frame
     base = lines.base[chosen]
     rate = rules["Rate"].to_numpy(dtype="int64")[rule_idx] if len(rule_idx) else np.array([], dtype="int64")
-    order_id = pc.fill_null(_text_array(frame["Order ID"].to_numpy()[rows]), "")
-    sku = _text_array(frame["SKU ID"].to_numpy()[rows])
+    order_id = pc.fill_null(arrow_text(frame["Order ID"].take(rows)), "")
+    sku = arrow_text(frame["SKU ID"].take(rows))
     return _items(
         len(rows),
         key=_join("order:", order_id, "|", pc.fill_null(sku, "")),
         creator=lines.creator.take(chosen).text(),
         period_start=lines.period[chosen],
-        kind="Commission", Rule=rules["Rule"].to_numpy()[rule_idx], Campaign=frame["Campaign"].to_numpy()[rows],
+        kind="Commission", Rule=Coded(rule_idx, rules["Rule"].to_numpy(dtype=object)).text(), Campaign=frame["Campaign"].take(rows),
         **{"Order ID": order_id, "SKU ID": sku, "Product ID": lines.product.take(chosen).text()},
         base_cents=base, rate=rate, amount_cents=apply_rate(base, rate),
     )

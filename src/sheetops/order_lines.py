@@ -25,11 +25,19 @@ STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' Arrow-backed text: a column of it is one buffer, cheap to select, join and copy."""
 
 
+def arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow large strings (nulls for blanks), without a copy when it is
+    Arrow text already."""
+    return pa.array(text(values), type=pa.large_string())
+
+
 def text(values: object, n: int | None = None) -> pd.api.extensions.ExtensionArray:
     """Text values as an Arrow string array (NaN for blanks): from Arrow, from an object
     array, or one value (or None) repeated ``n`` times."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return pd.array(values.cast(pa.large_string()), dtype=STR)
+    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)) and values.dtype == STR:
+        return pd.array(values, dtype=STR)
     if isinstance(values, (np.ndarray, pd.Series, pd.api.extensions.ExtensionArray)):
         objects = np.asarray(values, dtype=object)
         try:

@@ -22,6 +22,9 @@ from .issues import IssueLog
 from .schema import ColumnSpec, TabSpec, normalize_header
 from .settings import Settings
 
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
+"""pandas' Arrow-backed text (NaN for blanks)."""
+
 FIX = {
     "money": "Type the amount as a number such as 1234.50, without letters.",
     "rate": "Type a percentage such as 12% (or 0.12).",
@@ -298,17 +301,17 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[p
         values, errors, notes = _per_unique(raw, lambda v: cells.parse_choice(v, col.allowed, words))
         if col.default is not None:
             values = values.where(values.notna(), col.default)
-        return values.astype(object), errors, notes
+        return values.astype(STR), errors, notes
     # text, handle, code, ids: literal text
     strings = _strings(raw)
-    if strings is not None:
+    if strings is not None:  # kept as Arrow text: one buffer per column, cheap to select and join
         stripped = strings.str.strip()
-        values = stripped.astype(object).where(stripped.ne("").fillna(False).astype(bool), None)
+        values = stripped.astype(STR).where(stripped.ne("").fillna(False).astype(bool))
         return values, none, None
     if pd.api.types.infer_dtype(raw, skipna=True) == "empty":
-        return raw.astype(object), none, None
+        return raw.astype(STR), none, None
     values, errors, notes = _per_unique(raw, cells.parse_text)
-    return values.astype(object), errors, notes
+    return values.astype(STR), errors, notes
 
 
 def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:

@@ -105,12 +105,14 @@ def test_lock_refuses_a_second_refresh(backend: ModuleType, tmp_path: Path) -> N
         pass
 
 
-# Live Excel (xlwings with err_to_str) cannot tell the text "#N/A" from the error #N/A, so
-# texts that are exactly an error code are left out here (docs/excel.md says so).
+# Live Excel (xlwings with err_to_str) and Google's values API cannot tell the text "#N/A"
+# from the error #N/A, so texts that are exactly an error code are left out here
+# (docs/excel.md and docs/google-sheets.md say so).
 from sheetops.backends.excel_values import ERROR_TEXTS  # noqa: E402
+from sheetops.backends.gsheets_cells import ERROR_CODES  # noqa: E402
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
-    lambda s: s.strip() == s and s and s not in ERROR_TEXTS)
+    lambda s: s.strip() == s and s and s not in ERROR_TEXTS | ERROR_CODES)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
