@@ -25,46 +25,33 @@ NO_PERIOD = np.iinfo(np.int64).max
 DAY_NS = 86_400 * 10**9
 
 
-def period_numbers(dates: np.ndarray, settings: Settings) -> np.ndarray:
+def period_numbers(dates: np.ndarray, settings: Settings, day: np.ndarray | None = None) -> np.ndarray:
     """An integer for the period holding each ``datetime64`` value (``NO_PERIOD`` for NaT),
-    increasing with time: the first day of the week as days since 1970-01-01, or months since
-    1970-01. Equal numbers mean equal ``periods.period_start``.
+    counting periods from 1970: weeks starting on Settings ``Week starts``, or months. Equal
+    numbers mean equal ``periods.period_start``; the next period is one more. ``day``: the
+    dates as days since 1970-01-01, when already at hand.
 
     >>> from sheetops.settings import Settings
-    >>> days = np.array(["2026-11-09T10:00", "2026-11-15T23:59", "2026-11-16"], dtype="datetime64[ns]")
-    >>> period_numbers(days, Settings()).tolist()  # 2026-11-09 is day 20766, a Monday
-    [20766, 20766, 20773]
+    >>> days = np.array(["2026-11-08T23:59", "2026-11-09T10:00", "2026-11-15T23:59", "2026-11-16"],
+    ...                 dtype="datetime64[ns]")
+    >>> period_numbers(days, Settings()).tolist()  # 2026-11-09 is a Monday
+    [2966, 2967, 2967, 2968]
     """
     if settings.weekly:
-        day = dates.astype("datetime64[D]").view(np.int64)
-        number = day - (day + 3 - settings.week_starts) % 7  # 1970-01-01 was a Thursday (Monday = 0)
+        if day is None:
+            day = dates.astype("datetime64[D]").view(np.int64)
+        number = (day + (3 - settings.week_starts)) // 7  # 1970-01-01 was a Thursday (Monday = 0)
     else:
         number = dates.astype("datetime64[M]").view(np.int64)
-    return np.where(np.isnat(dates), NO_PERIOD, number)
+    nat = np.isnat(dates)
+    if nat.any():
+        number[nat] = NO_PERIOD
+    return number
 
 
 def period_number(start: pd.Timestamp, settings: Settings) -> int:
     """The period number of one timestamp (``NO_PERIOD`` for NaT)."""
     return int(period_numbers(np.array([pd.Timestamp(start).to_datetime64()]), settings)[0])
-
-
-def period_codes(numbers: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense codes 0..n-1 for period numbers (equal numbers, equal codes), and n.
-
-    >>> codes, n = period_codes(np.array([20408, 20401, 20408]))
-    >>> codes.tolist(), n
-    ([1, 0, 1], 2)
-    """
-    if len(numbers) == 0:
-        return np.empty(0, dtype=np.intp), 0
-    low = numbers.min()
-    offsets = numbers - low
-    if offsets.max() > 4 * len(numbers) + 1024:  # far-apart periods: hash instead of a table per day
-        codes, uniques = pd.factorize(numbers)
-        return codes.astype(np.intp), len(uniques)
-    present = np.bincount(offsets) > 0
-    remap = np.cumsum(present) - 1
-    return remap[offsets].astype(np.intp), int(present.sum())
 
 
 def day_number(when: pd.Timestamp, *, ceil: bool) -> int:
@@ -105,7 +92,7 @@ def sales_arrays(orders: pd.DataFrame, settings: Settings) -> SalesArrays:
     dates = orders["Order date"]
     values = (dates.to_numpy() if dates.dtype.kind == "M" else pd.to_datetime(dates).to_numpy())[pos]
     day = values.astype("datetime64[D]").view(np.int64)
-    return SalesArrays(orders, pos, day, period_numbers(values, settings), gmv, refund,
+    return SalesArrays(orders, pos, day, period_numbers(values, settings, day), gmv, refund,
                        _int64(orders["Quantity"], pos, 1), _int64(orders["TikTok commission"], pos, 0))
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .periods import current_start, last_closed_start, period_end, period_start
 from .rollup_lines import (GMV_STATUSES, NO_PERIOD, OrderIds, SalesArrays, add_at, day_number, distinct_by_code,
-                           distinct_pairs, first_rows, group_sums, key_codes, period_codes, period_number, sales_arrays)
+                           distinct_pairs, first_rows, group_sums, key_codes, period_number, sales_arrays)
 from .validate import Program
 SUMS = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission", "Brand payouts", "Sample cost",
         "Creator cost"]
@@ -51,17 +51,26 @@ def sales_lines(program: Program) -> pd.DataFrame:
 
 
 def _finish(g: pd.DataFrame, payouts: pd.Series, samples: pd.Series) -> pd.DataFrame:
-    g = g.copy()
-    g["Brand payouts"] = payouts.reindex(g.index).fillna(0).astype("int64")
-    g["Sample cost"] = samples.reindex(g.index).fillna(0).astype("int64")
-    for col in ("GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission"):
-        g[col] = g[col].fillna(0).astype("int64")
-    g["Creator cost"] = g["TikTok commission"] + g["Brand payouts"] + g["Sample cost"]
+    """The sums of ``g`` as int64 with Brand payouts and Sample cost per key, Creator cost and
+    the display ratios (AOV in currency units; Refund rate and ROI as fractions)."""
+    cols = {name: g[name].to_numpy() for name in g.columns}
+    for name in ("GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission"):
+        cols[name] = _int64_values(g[name])
+    brand = _int64_values(payouts.reindex(g.index))
+    sample = _int64_values(samples.reindex(g.index))
+    cost = cols["TikTok commission"] + brand + sample
+    gmv, orders = cols["GMV"], cols["Orders"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        g["AOV"] = np.where(g["Orders"] > 0, g["GMV"] / g["Orders"].replace(0, 1) / 100, np.nan)
-        g["Refund rate"] = np.where(g["GMV"] > 0, g["Refunds"] / g["GMV"].replace(0, 1), np.nan)
-        g["ROI"] = np.where(g["Creator cost"] > 0, g["Net GMV"] / g["Creator cost"].replace(0, 1), np.nan)
-    return g
+        aov = np.where(orders > 0, gmv / np.where(orders == 0, 1, orders) / 100, np.nan)
+        refund_rate = np.where(gmv > 0, cols["Refunds"] / np.where(gmv == 0, 1, gmv), np.nan)
+        roi = np.where(cost > 0, cols["Net GMV"] / np.where(cost == 0, 1, cost), np.nan)
+    return pd.DataFrame({**cols, "Brand payouts": brand, "Sample cost": sample, "Creator cost": cost, "AOV": aov,
+                         "Refund rate": refund_rate, "ROI": roi}, index=g.index)
+
+
+def _int64_values(s: pd.Series) -> np.ndarray:
+    """``s.fillna(0).astype("int64")`` as an array."""
+    return s.to_numpy() if s.dtype == np.int64 else s.fillna(0).astype("int64").to_numpy()
 
 
 def _sample_costs(program: Program) -> pd.DataFrame:
@@ -241,13 +250,14 @@ def _by_period(program: Program, lines: SalesArrays, ids: OrderIds, paid: pd.Ser
     freq = pd.DateOffset(days=7) if settings.weekly else pd.offsets.MonthBegin(1)
     starts = pd.DatetimeIndex(pd.date_range(first, max(current, first), freq=freq), name="period")
     idx = np.flatnonzero(lines.period <= period_number(current, settings))
-    codes, n = period_codes(lines.period[idx])
-    one_line = np.empty(n, dtype=np.intp)
-    one_line[codes] = idx  # any line of a period shows its start
-    keys = period_start(lines.column("Order date", one_line), settings).rename("period")
+    codes = (lines.period[idx] - period_number(first, settings)).astype(np.intp)  # position in starts
     sold = lines.gmv[idx] > 0
-    orders = distinct_by_code(codes[sold], n, lines.pos[idx[sold]], ids)
-    g = group_sums(codes, keys, lines, idx, orders).reindex(starts)
+    g = pd.DataFrame({
+        "GMV": add_at(codes, lines.gmv[idx], len(starts)), "Refunds": add_at(codes, lines.refund[idx], len(starts)),
+        "Units": add_at(codes, lines.units[idx], len(starts)),
+        "TikTok commission": add_at(codes, lines.tiktok[idx], len(starts)),
+        "Orders": distinct_by_code(codes[sold], len(starts), lines.pos[idx[sold]], ids)}, index=starts)
+    g["Net GMV"] = g["GMV"] - g["Refunds"]
     g = _finish(g, paid, samples.groupby("period")["cost"].sum())
     g = g.reset_index()
     g.insert(1, "Period end", period_end(g["period"], settings))
