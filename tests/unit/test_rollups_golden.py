@@ -138,3 +138,17 @@ def test_same_frames_for_any_key_dtype(prepared: tuple[Program, pd.DataFrame, dt
 def test_sales_lines_unchanged(prepared: tuple[Program, pd.DataFrame, dt.date]) -> None:
     program = prepared[0]
     pd.testing.assert_frame_equal(rollups.sales_lines(program), reference.sales_lines(program), check_exact=True)
+
+
+def test_same_frames_with_a_repeated_campaign_and_missing_order_dates() -> None:
+    """Programs the checks would not pass, built by hand: a campaign key twice, an Order date
+    missing on a sales line, a Product ID that is a number."""
+    program, closed = _prepare(_edge_grids(), TODAY)
+    camps = program.campaigns.frame
+    program.campaigns.frame = pd.concat([camps, camps.iloc[[0]].assign(End=pd.Timestamp("2026-11-11"))],
+                                        ignore_index=True)
+    orders = program.orders.frame
+    orders.loc[orders.index[-1], "Order date"] = pd.NaT
+    orders["Product ID"] = orders["Product ID"].astype(object)
+    orders.loc[orders.index[0], "Product ID"] = 100
+    _assert_same(program, closed, TODAY)
