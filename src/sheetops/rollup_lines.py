@@ -4,9 +4,9 @@
 counts in GMV; grouping those strings a dozen times is what made the rollups slow. Here the
 same lines are kept as their positions in the Orders frame, integer cents, and integer day
 and period numbers; a rollup groups integer codes, adds int64 cents with ``np.add.at``
-(exact), counts distinct orders a period or a campaign at a time (small hash tables), and
-only builds a frame at the end, one row per group, through the very pandas groupby the
-string version used, so keys, their order and their dtypes come out as before.
+(exact) and counts distinct orders a period or a campaign at a time (small hash tables).
+Only the result, one row per key, goes through a pandas groupby (``group_sums``), the one
+the string version used, so keys, their order and their dtypes come out as before.
 """
 
 from __future__ import annotations
