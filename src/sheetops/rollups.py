@@ -217,11 +217,10 @@ def _product_names(lines: SalesArrays, wanted: pd.Series) -> pd.Series:
 
 def _by_campaign(program: Program, lines: SalesArrays, ids: OrderIds, paid: pd.Series,
                  samples: pd.DataFrame) -> pd.DataFrame:
-    camps = program.campaigns.valid.reset_index(drop=True)
-    codes, uniques = pd.factorize(lines.orders["_campaign"])
-    codes = codes[lines.pos]
+    records = program.campaigns.valid.reset_index(drop=True).to_dict("records")
+    codes, uniques = pd.factorize(lines.orders["_campaign"]) if records else (np.empty(0, dtype=np.intp), [])
+    codes = codes[lines.pos] if records else codes
     lookup = {value: i for i, value in enumerate(uniques)}
-    records = camps.to_dict("records")
     sums = np.zeros((len(records), 5), dtype=np.int64)
     for i, camp in enumerate(records):
         in_range = codes == lookup.get(camp["_campaign"], -2)
