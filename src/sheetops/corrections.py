@@ -133,6 +133,9 @@ class Placed:
     """For each of ``rows``: its target payout, as a row of ``payouts``."""
     payouts: pd.DataFrame
     """One row per target payout of fresh items: Payout ID, creator, target (the period start)."""
+    kinds: np.ndarray
+    """For each of ``rows``: its kind, as a position in ``kind_names``."""
+    kind_names: np.ndarray
     corrections: pd.DataFrame
     """Correction items: ITEM_COLUMNS, target, Payout ID."""
 
@@ -180,12 +183,21 @@ def _place_new(items: pd.DataFrame, fresh: np.ndarray, creator_codes: np.ndarray
     """Each fresh item's payout. Where an item goes depends only on its creator and period, so
     it is worked out once per (creator, period) pair and taken into the items."""
     period_codes, periods = codes_of(items["period_start"])
-    pair_codes, pairs = pd.factorize(creator_codes[fresh] * max(len(periods), 1) + period_codes[fresh])
+    kind_codes, kind_names = codes_of(items["kind"])
+    n_periods = max(len(periods), 1)
+    pair_codes = creator_codes[fresh] * n_periods + period_codes[fresh]
+    n_pairs = len(creators) * n_periods
+    if n_pairs <= max(1 << 20, 2 * len(fresh)):  # a table with a slot per possible pair
+        pairs = np.flatnonzero(np.bincount(pair_codes, minlength=n_pairs))
+        slots = pairs
+    else:
+        pair_codes, pairs = pd.factorize(pair_codes)
+        slots, n_pairs = np.arange(len(pairs)), len(pairs)
     ids: dict[str, int] = {}
     targets: list[tuple[str, object, pd.Timestamp]] = []
-    payout = np.full(len(pairs), -1, dtype="int64")
-    for n, pair in enumerate(pairs):
-        creator, start = creators[pair // max(len(periods), 1)], periods[pair % max(len(periods), 1)]
+    payout = np.full(n_pairs, -1, dtype="int64")
+    for slot, pair in zip(slots, pairs):
+        creator, start = creators[pair // n_periods], periods[pair % n_periods]
         target = _target(cal, creator, start)
         if target is None:
             continue
@@ -193,14 +205,17 @@ def _place_new(items: pd.DataFrame, fresh: np.ndarray, creator_codes: np.ndarray
         if pid not in ids:
             ids[pid] = len(targets)
             targets.append((pid, creator, target))
-        payout[n] = ids[pid]
+        payout[slot] = ids[pid]
     row_payout = payout[pair_codes]
     ready = row_payout >= 0
     frame = pd.DataFrame(targets, columns=["Payout ID", "creator", "target"])
     frame["target"] = pd.to_datetime(frame["target"]).astype("datetime64[ns]")
-    placed = Placed(fresh[ready], row_payout[ready], frame, _no_items())
-    wait = items[["creator", "key", "kind", "amount_cents", "period_start"]].iloc[fresh[~ready]]
-    return placed, _waiting(wait["creator"], wait["key"], wait["kind"], wait["amount_cents"], wait["period_start"])
+    rows = fresh[ready]
+    placed = Placed(rows, row_payout[ready], frame, kind_codes[rows], kind_names, _no_items())
+    wait = fresh[~ready]
+    return placed, _waiting(pd.Series(creators[creator_codes[wait]]), items["key"].take(wait),
+                            pd.Series(kind_names[kind_codes[wait]]), items["amount_cents"].take(wait),
+                            items["period_start"].take(wait))
 
 
 def _target(cal: Calendar, creator: object, start: pd.Timestamp) -> pd.Timestamp | None:

@@ -29,7 +29,7 @@ from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lo
 from .backends.base import Grid
 from .carry import CARRY_KIND, carry_forward, fixed_carries
 from .commissions import KIND_COLUMN
-from .corrections import WAITING_COLUMNS, Placed, calendar, codes_of, place_items
+from .corrections import WAITING_COLUMNS, Placed, calendar, place_items
 from .issues import IssueLog
 from .locks import Book, Row, payout_checksum, read_book
 from .payout_export import Payee, export_frame
@@ -128,6 +128,8 @@ class _Fresh:
     kinds: np.ndarray
     """Each line's kind as a code into ``kind_names``."""
     kind_names: np.ndarray
+    amounts: np.ndarray
+    """Each line's Amount in cents (int64)."""
 
     def __len__(self) -> int:
         return len(self.payout)
@@ -136,22 +138,27 @@ class _Fresh:
         source, at = self.columns[column]
         return source.take(at if order is None else at[order]).reset_index(drop=True)
 
+    def in_order(self, order: np.ndarray) -> dict[str, pd.Series]:
+        """Every column, its lines in ``order`` (each position array is indexed once)."""
+        at = {id(a): a[order] for _, a in self.columns.values()}
+        return {c: source.take(at[id(a)]).reset_index(drop=True) for c, (source, a) in self.columns.items()}
+
 
 def _fresh_lines(items: pd.DataFrame, placed: Placed, names: dict[str, str]) -> _Fresh:
     """Every draft line of a fresh item. Payout IDs and display names are per target payout
     (a few hundred), not per line (a million)."""
-    rows, payout = placed.rows, placed.payout
-    kind_codes, kind_names = codes_of(items["kind"])
+    rows, payout, kinds = placed.rows, placed.payout, placed.kinds
     per_payout = placed.payouts
     columns = {
         "Payout ID": (pd.Series(per_payout["Payout ID"].to_numpy(dtype=object), dtype=object), payout),
         "Creator": (pd.Series([_name(c, names) for c in per_payout["creator"]], dtype=object), payout),
+        "Kind": (pd.Series(placed.kind_names, dtype=object), kinds),  # a handful of kinds: cheaper than the strings
         **{line: (items[item], rows) for line, item in FRESH_COLUMNS.items()},
     }
-    return _Fresh(columns, per_payout, payout, kind_codes[rows], kind_names)
+    return _Fresh(columns, per_payout, payout, kinds, placed.kind_names, items["amount_cents"].to_numpy(dtype="int64")[rows])
 
 
-FRESH_COLUMNS = {"Campaign": "Campaign", "Kind": "kind", "Rule": "Rule", "Order ID": "Order ID", "SKU ID": "SKU ID",
+FRESH_COLUMNS = {"Campaign": "Campaign", "Rule": "Rule", "Order ID": "Order ID", "SKU ID": "SKU ID",
                  "Content ID": "Content ID", "Base": "base_cents", "Rate": "rate", "Amount": "amount_cents", "Item": "key"}
 """Commission Lines columns taken from the items' columns."""
 
@@ -204,7 +211,7 @@ def _sums(fresh: _Fresh, other: pd.DataFrame) -> pd.DataFrame:
     payout = np.concatenate([fresh.payout, at.get_indexer(other["Payout ID"])]).astype("int64")
     column = np.concatenate([_column_codes(fresh.kind_names)[fresh.kinds],
                              _column_codes(other["Kind"].to_numpy(dtype=object))]).astype("int64")
-    amount = np.concatenate([fresh.take("Amount").to_numpy(dtype="int64"), other["Amount"].to_numpy(dtype="int64")])
+    amount = np.concatenate([fresh.amounts.astype("int64"), other["Amount"].to_numpy(dtype="int64")])
     keep = column >= 0
     summed = pd.Series(amount[keep]).groupby(payout[keep] * n_col + column[keep]).sum()
     flat = np.zeros(len(targets) * n_col, dtype="int64")
@@ -241,7 +248,8 @@ def _drafts(fresh: _Fresh, other: pd.DataFrame, settings: Settings, on_hold: set
         "Total": total.astype("int64"), "Currency": settings.currency, "Status": status,
         "Approved by": None, "Paid on": None, "Reference": None,
     })
-    drafts["Checksum"] = [checksum(r) for r in drafts.to_dict("records")]
+    summed = drafts[["Payout ID", *PAYOUT_AMOUNT_COLUMNS, "Total", "Currency"]]  # what a checksum reads
+    drafts["Checksum"] = [checksum(r) for r in summed.to_dict("records")]
     drafts["_creator"] = sums["creator"]
     made_lines = pd.DataFrame(made, columns=["Payout ID", "creator", "key", "Rule", "amount_cents"])
     carry = pd.DataFrame({
@@ -274,13 +282,14 @@ def _all_lines(before: list[pd.DataFrame], fresh: _Fresh, after: list[pd.DataFra
     all_keys = np.concatenate([*small_keys[:len(before)], fresh_keys, *small_keys[len(before):]])
     order = stable_order(all_keys, len(pids) * n_kind)
     if not small:
-        columns = {c: fresh.take(c, order) for c in LINE_COLUMNS}
+        columns = fresh.in_order(order)
     else:
         columns = {c: _stacked([f[c] for f in before], fresh.take(c), [f[c] for f in after]).take(order)
                    .reset_index(drop=True) for c in LINE_COLUMNS}
     for c in ("Base", "Rate", "Amount"):
-        columns[c] = pd.Series(pd.array(pd.to_numeric(columns[c]), dtype="Int64"))
-    return pd.DataFrame(columns, columns=LINE_COLUMNS)
+        if columns[c].dtype != "Int64":
+            columns[c] = pd.Series(pd.array(pd.to_numeric(columns[c]), dtype="Int64"))
+    return pd.DataFrame(columns, columns=LINE_COLUMNS, copy=False)  # copying would consolidate: slow
 
 
 def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:

@@ -96,10 +96,7 @@ def compare(items: pd.DataFrame, kwargs: dict[str, Any]) -> None:
     for label, variant in VARIANTS.items():
         got_log = IssueLog()
         got = ledger.build_payouts(variant(items), **copy.deepcopy(kwargs), log=got_log)
-        try:
-            assert_same_ledger(want, got, want_log, got_log, label)
-        except AssertionError:
-            import pickle; pickle.dump((items, kwargs, want, got), open('/tmp/ledger_wt/fail.pickle', 'wb')); raise  # DEBUG
+        assert_same_ledger(want, got, want_log, got_log, label)
 
 
 @pytest.fixture
