@@ -107,11 +107,15 @@ def locked_amounts(book: Book) -> pd.DataFrame:
     period of the last locked payout holding it. Carried-in lines are not items."""
     if book.items.empty:
         return pd.DataFrame(columns=["creator", "key", "locked_cents", "last_locked"])
-    entries = book.items[~book.items["key"].map(is_carry)]
+    keys = book.items["key"].astype(object)
+    entries = book.items[~keys.str.startswith("carry-", na=False).to_numpy(dtype=bool)]
     where = book.payouts.set_index("Payout ID")
+    base = entries["key"].astype(object)
+    fixes = base.str.startswith("correction:", na=False).to_numpy(dtype=bool)
+    base[fixes] = base[fixes].map(base_key)  # a correction counts for its item
     frame = pd.DataFrame({
         "creator": entries["Payout ID"].map(where["creator"]),
-        "key": entries["key"].map(base_key),
+        "key": base,
         "locked_cents": entries["amount_cents"].astype("int64"),
         "last_locked": entries["Payout ID"].map(where["period_start"]),
     })

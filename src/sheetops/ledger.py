@@ -268,8 +268,8 @@ def _all_lines(before: list[pd.DataFrame], fresh: _Fresh, after: list[pd.DataFra
     order), and each column is taken once, in the final order, out of the items."""
     before, after = [f for f in before if len(f)], [f for f in after if len(f)]
     small = [*before, *after]
-    pids = pd.Index(sorted({*fresh.payouts["Payout ID"], *(p for f in small for p in f["Payout ID"])}))
-    kinds = sorted({k for k in [*fresh.kind_names, *(k for f in small for k in f["Kind"])] if isinstance(k, str)})
+    pids = pd.Index(sorted({*fresh.payouts["Payout ID"], *(p for f in small for p in f["Payout ID"].unique())}))
+    kinds = sorted({k for k in [*fresh.kind_names, *(k for f in small for k in f["Kind"].unique())] if isinstance(k, str)})
     kind_rank = pd.Index(kinds)
     n_kind = len(kinds) + 1  # a missing Kind sorts last
 
