@@ -49,11 +49,20 @@ def payout_id_of(start: pd.Timestamp, creator: str) -> str:
     return f"{start.strftime('%Y-%m-%d')}/{creator}"
 
 
-def _payout_ids(starts: pd.Series, creators: pd.Series) -> pd.Series:
-    """``payout_id_of`` for many items: dates are formatted once per distinct period."""
-    codes, periods = pd.factorize(starts)
-    labels = np.asarray(pd.DatetimeIndex(periods).strftime("%Y-%m-%d"), dtype=object)
-    return pd.Series(labels[codes], index=starts.index) + "/" + creators.astype(str)
+def codes_of(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for a column and its distinct values (``uniques[codes]`` gives it back).
+
+    Missing values get a code of their own. A ``category`` column gives its own codes (its
+    unused categories stay among the uniques); other columns are hashed once."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype("int64")
+        uniques = np.asarray(values.cat.categories, dtype=object)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = np.concatenate([uniques, np.array([None], dtype=object)])
+        return codes, uniques
+    codes, found = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(codes, dtype="int64"), np.asarray(found, dtype=object)
 
 
 @dataclass
@@ -71,15 +80,6 @@ class Calendar:
 
     def is_locked(self, creator: str, start: pd.Timestamp) -> bool:
         return start in self.locked.get(creator, ())
-
-    def locked_mask(self, creators: pd.Series, starts: pd.Series) -> np.ndarray:
-        """Vectorised ``is_locked`` over many items."""
-        if not self.locked or creators.empty:
-            return np.zeros(len(creators), dtype=bool)
-        pairs = pd.MultiIndex.from_tuples(
-            [(c, pd.Timestamp(s)) for c, starts_ in self.locked.items() for s in starts_], names=["c", "s"])
-        items = pd.MultiIndex.from_arrays([creators.astype(str).to_numpy(), pd.to_datetime(starts).to_numpy()])
-        return np.asarray(items.isin(pairs), dtype=bool)
 
     def open_after(self, creator: str, start: pd.Timestamp) -> pd.Timestamp | None:
         """The creator's earliest closed period after ``start`` that is not locked, if any."""
@@ -107,11 +107,15 @@ def locked_amounts(book: Book) -> pd.DataFrame:
     period of the last locked payout holding it. Carried-in lines are not items."""
     if book.items.empty:
         return pd.DataFrame(columns=["creator", "key", "locked_cents", "last_locked"])
-    entries = book.items[~book.items["key"].map(is_carry)]
+    keys = book.items["key"].astype(object)
+    entries = book.items[~keys.str.startswith("carry-", na=False).to_numpy(dtype=bool)]
     where = book.payouts.set_index("Payout ID")
+    base = entries["key"].astype(object)
+    fixes = base.str.startswith("correction:", na=False).to_numpy(dtype=bool)
+    base[fixes] = base[fixes].map(base_key)  # a correction counts for its item
     frame = pd.DataFrame({
         "creator": entries["Payout ID"].map(where["creator"]),
-        "key": entries["key"].map(base_key),
+        "key": base,
         "locked_cents": entries["amount_cents"].astype("int64"),
         "last_locked": entries["Payout ID"].map(where["period_start"]),
     })
@@ -119,46 +123,130 @@ def locked_amounts(book: Book) -> pd.DataFrame:
                                                                   last_locked=("last_locked", "max"))
 
 
-def place_items(items: pd.DataFrame, book: Book, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Items (and corrections) to pay in drafts, each with its target ``Payout ID``; and the
-    items that wait for a period to close."""
+@dataclass
+class Placed:
+    """Where the items are paid in drafts.
+
+    The fresh items (never locked) are kept as positions in the items frame rather than
+    copied: a million-row frame is slow to copy, and the lines are taken from it once, in
+    their final order (``ledger.py``)."""
+
+    rows: np.ndarray
+    """Positions in ``items`` of the fresh items paid in drafts, in the items' order."""
+    payout: np.ndarray
+    """For each of ``rows``: its target payout, as a row of ``payouts``."""
+    payouts: pd.DataFrame
+    """One row per target payout of fresh items: Payout ID, creator, target (the period start)."""
+    kinds: np.ndarray
+    """For each of ``rows``: its kind, as a position in ``kind_names``."""
+    kind_names: np.ndarray
+    corrections: pd.DataFrame
+    """Correction items: ITEM_COLUMNS, target, Payout ID."""
+
+
+def place_items(items: pd.DataFrame, book: Book, cal: Calendar) -> tuple[Placed, pd.DataFrame]:
+    """Items (and corrections) to pay in drafts, each with its target payout; and the items
+    that wait for a period to close."""
     locked = locked_amounts(book)
-    merged = items.merge(locked, how="left", on=["creator", "key"], indicator=True)
-    fresh = merged[merged["_merge"] == "left_only"]
-    placed_new, wait_new = _place_new(fresh[ITEM_COLUMNS], cal)
-    placed_fix, wait_fix = _corrections(items, locked, book, cal)
-    placed = pd.concat([p for p in (placed_new, placed_fix) if len(p)] or [placed_new], ignore_index=True)
+    creator_codes, creators = codes_of(items["creator"])
+    fresh = np.arange(len(items))
+    again = np.zeros(len(items), dtype=bool)
+    if not locked.empty:
+        again = _is_locked(items, creator_codes, creators, locked)
+        fresh = np.flatnonzero(~again)
+    placed, wait_new = _place_new(items, fresh, creator_codes, creators, cal)
+    placed.corrections, wait_fix = _corrections(items, again, locked, book, cal)
     waiting = pd.concat([w for w in (wait_new, wait_fix) if len(w)] or [wait_new], ignore_index=True)
     return placed, waiting
 
 
-def _place_new(items: pd.DataFrame, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
-    closed = items["period_start"] < cal.current
-    own_locked = cal.locked_mask(items["creator"], items["period_start"])
-    target = pd.to_datetime(items["period_start"]).astype("datetime64[ns]").where(closed & ~own_locked)
-    late = closed & own_locked
-    if late.any():
-        found = [cal.open_after(c, s) for c, s in zip(items.loc[late, "creator"], items.loc[late, "period_start"])]
-        target.loc[late] = pd.to_datetime(pd.Series(found, index=target.index[late], dtype=object)).astype("datetime64[ns]")
-    ready = target.notna()
-    placed = items[ready].copy()
-    placed["target"] = target[ready]
-    placed["Payout ID"] = _payout_ids(placed["target"], placed["creator"])
-    waiting = items[~ready]
-    return placed, _waiting(waiting["creator"], waiting["key"], waiting["kind"], waiting["amount_cents"],
-                            waiting["period_start"])
+def _is_locked(items: pd.DataFrame, creator_codes: np.ndarray, creators: np.ndarray, locked: pd.DataFrame) -> np.ndarray:
+    """Which items have a (creator, key) already in the Ledger, compared as integer codes."""
+    keys = pd.Index(locked["key"].astype(object).unique())
+    key_codes = positions_in(keys, items["key"])
+    known = pd.Index(creators).get_indexer(locked["creator"].astype(object))
+    ok = known >= 0
+    pairs = keys.get_indexer(locked["key"].astype(object))[ok].astype("int64") * len(creators) + known[ok]
+    out = np.zeros(len(items), dtype=bool)
+    hit = np.flatnonzero(key_codes >= 0)
+    out[hit] = np.isin(key_codes[hit] * len(creators) + creator_codes[hit], pairs)
+    return out
 
 
-def _corrections(items: pd.DataFrame, locked: pd.DataFrame, book: Book, cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
+def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """``index.get_indexer(values)`` (-1 where absent) as int64; a ``category`` column is looked
+    up once per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        found = np.append(index.get_indexer(values.cat.categories), -1)
+        return found[values.cat.codes.to_numpy()].astype("int64")
+    return index.get_indexer(values).astype("int64")
+
+
+def _place_new(items: pd.DataFrame, fresh: np.ndarray, creator_codes: np.ndarray, creators: np.ndarray,
+               cal: Calendar) -> tuple[Placed, pd.DataFrame]:
+    """Each fresh item's payout. Where an item goes depends only on its creator and period, so
+    it is worked out once per (creator, period) pair and taken into the items."""
+    period_codes, periods = codes_of(items["period_start"])
+    kind_codes, kind_names = codes_of(items["kind"])
+    n_periods = max(len(periods), 1)
+    pair_codes = creator_codes[fresh] * n_periods + period_codes[fresh]
+    n_pairs = len(creators) * n_periods
+    if n_pairs <= max(1 << 20, 2 * len(fresh)):  # a table with a slot per possible pair
+        pairs = np.flatnonzero(np.bincount(pair_codes, minlength=n_pairs))
+        slots = pairs
+    else:
+        pair_codes, pairs = pd.factorize(pair_codes)
+        slots, n_pairs = np.arange(len(pairs)), len(pairs)
+    ids: dict[str, int] = {}
+    targets: list[tuple[str, object, pd.Timestamp]] = []
+    payout = np.full(n_pairs, -1, dtype="int64")
+    for slot, pair in zip(slots, pairs):
+        creator, start = creators[pair // n_periods], periods[pair % n_periods]
+        target = _target(cal, creator, start)
+        if target is None:
+            continue
+        pid = payout_id_of(target, str(creator))
+        if pid not in ids:
+            ids[pid] = len(targets)
+            targets.append((pid, creator, target))
+        payout[slot] = ids[pid]
+    row_payout = payout[pair_codes]
+    ready = row_payout >= 0
+    frame = pd.DataFrame(targets, columns=["Payout ID", "creator", "target"])
+    frame["target"] = pd.to_datetime(frame["target"]).astype("datetime64[ns]")
+    rows = fresh[ready]
+    placed = Placed(rows, row_payout[ready], frame, kind_codes[rows], kind_names, _no_items())
+    wait = fresh[~ready]
+    return placed, _waiting(pd.Series(creators[creator_codes[wait]]), items["key"].take(wait),
+                            pd.Series(kind_names[kind_codes[wait]]), items["amount_cents"].take(wait),
+                            items["period_start"].take(wait))
+
+
+def _target(cal: Calendar, creator: object, start: pd.Timestamp) -> pd.Timestamp | None:
+    """The period a fresh item of ``creator`` earned in ``start`` is paid in (None: it waits)."""
+    if pd.isna(start) or not start < cal.current:
+        return None
+    if cal.is_locked(str(creator), pd.Timestamp(start)):
+        return cal.open_after(str(creator), pd.Timestamp(start))
+    return pd.Timestamp(start)
+
+
+def _corrections(items: pd.DataFrame, again: np.ndarray, locked: pd.DataFrame, book: Book,
+                 cal: Calendar) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Corrections for locked items that now earn another amount. ``again`` marks the items
+    already in the Ledger (the others cannot change a locked amount)."""
     if locked.empty:
         return _no_items(), _waiting(*([pd.Series([], dtype=object)] * 5))
-    now = items.groupby(["creator", "key"], as_index=False)["amount_cents"].sum()
+    fields = ["creator", "key", "Rule", "Campaign", "Order ID", "SKU ID", "Content ID"]
+    items = items.loc[again, [*fields, "amount_cents"]]
+    items = items.astype({c: object for c in fields if isinstance(items[c].dtype, pd.CategoricalDtype)})
+    now = items.groupby(["creator", "key"], as_index=False, sort=True)["amount_cents"].sum()
     both = locked.merge(now, how="left", on=["creator", "key"])
     both["delta"] = both["amount_cents"].fillna(0).astype("int64") - both["locked_cents"].astype("int64")
     both = both[both["delta"] != 0]
     if both.empty:
         return _no_items(), _waiting(*([pd.Series([], dtype=object)] * 5))
-    about = _describe(items[items["key"].isin(set(both["key"]))], book)
+    about = _describe(items[items["key"].isin(set(both["key"]))], book, set(both["key"]))
     rows, waits = [], []
     for rec in both.to_dict("records"):
         target = cal.open_after(rec["creator"], pd.Timestamp(rec["last_locked"]))
@@ -177,12 +265,13 @@ def _corrections(items: pd.DataFrame, locked: pd.DataFrame, book: Book, cal: Cal
                             w["delta"], w["last_locked"])
 
 
-def _describe(items: pd.DataFrame, book: Book) -> dict[tuple[str, str], dict[str, object]]:
-    """What a correction line shows about its item: rule, campaign and ids (now, else as locked)."""
+def _describe(items: pd.DataFrame, book: Book, keys: set[str]) -> dict[tuple[str, str], dict[str, object]]:
+    """What a correction line shows about its item: rule, campaign and ids (now, else as locked).
+    Only the items of ``keys`` are looked at."""
     fields = ["Rule", "Campaign", "Order ID", "SKU ID", "Content ID"]
     out: dict[tuple[str, str], dict[str, object]] = {}
     where = book.payouts.set_index("Payout ID")["creator"]
-    for rec in book.items.to_dict("records"):
+    for rec in book.items[book.items["key"].isin(keys)].to_dict("records"):
         if rec["key"] == base_key(rec["key"]) and not is_carry(rec["key"]):
             out[(where[rec["Payout ID"]], rec["key"])] = {f: rec[f] or None for f in fields}  # blank cells read as ""
     for rec in items[["creator", "key", *fields]].to_dict("records"):

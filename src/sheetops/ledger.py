@@ -29,7 +29,7 @@ from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lo
 from .backends.base import Grid
 from .carry import CARRY_KIND, carry_forward, fixed_carries
 from .commissions import KIND_COLUMN
-from .corrections import WAITING_COLUMNS, calendar, place_items
+from .corrections import WAITING_COLUMNS, Placed, calendar, place_items
 from .issues import IssueLog
 from .locks import Book, Row, payout_checksum, read_book
 from .payout_export import Payee, export_frame
@@ -100,10 +100,10 @@ def build_payouts(
     cal = calendar(book, settings, as_of)
     placed, waiting = place_items(items, book, cal)
     fixed, fixed_wait = fixed_carries(book, cal)
-    draft_lines = _draft_lines(placed, fixed, names)
-    drafts, carry_lines = _drafts(draft_lines, settings, on_hold, names)
-    lines = pd.concat([_locked_lines(book), draft_lines, carry_lines], ignore_index=True)
-    lines = lines.sort_values(["Payout ID", "Kind"], kind="stable").reset_index(drop=True)[LINE_COLUMNS]
+    fresh = _fresh_lines(items, placed, names)
+    other = _other_lines(placed.corrections, fixed, names)
+    drafts, carry_lines = _drafts(fresh, other, settings, on_hold, names)
+    lines = _all_lines([_locked_lines(book)] if len(book.items) else [], fresh, [other, carry_lines])
     payouts = _assemble(drafts, locked_rows, book, seen)
     if len(fixed_wait):
         waiting = pd.concat([waiting, fixed_wait.assign(kind=CARRY_KIND)], ignore_index=True)
@@ -115,16 +115,71 @@ def _blocked(book: Book) -> Ledger:
     return Ledger(pd.DataFrame(columns=PAYOUT_COLUMNS), pd.DataFrame(columns=LINE_COLUMNS), book, blocked=True)
 
 
-def _draft_lines(placed: pd.DataFrame, fixed: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+@dataclass
+class _Fresh:
+    """The draft lines of the fresh items, not yet taken out of the items frame: each column is
+    a source (an items column, or one value per target payout) and the positions to take from it."""
+
+    columns: dict[str, tuple[pd.Series, np.ndarray]]
+    payouts: pd.DataFrame
+    """One row per target payout: Payout ID, creator, target."""
+    payout: np.ndarray
+    """Each line's row of ``payouts``."""
+    kinds: np.ndarray
+    """Each line's kind as a code into ``kind_names``."""
+    kind_names: np.ndarray
+    amounts: np.ndarray
+    """Each line's Amount in cents (int64)."""
+
+    def __len__(self) -> int:
+        return len(self.payout)
+
+    def take(self, column: str, order: np.ndarray | None = None) -> pd.Series:
+        source, at = self.columns[column]
+        return source.take(at if order is None else at[order]).reset_index(drop=True)
+
+    def in_order(self, order: np.ndarray) -> dict[str, pd.Series]:
+        """Every column, its lines in ``order`` (each position array is indexed once)."""
+        at = {id(a): a[order] for _, a in self.columns.values()}
+        return {c: source.take(at[id(a)]).reset_index(drop=True) for c, (source, a) in self.columns.items()}
+
+
+def _fresh_lines(items: pd.DataFrame, placed: Placed, names: dict[str, str]) -> _Fresh:
+    """Every draft line of a fresh item. Payout IDs and display names are per target payout
+    (a few hundred), not per line (a million)."""
+    rows, payout, kinds = placed.rows, placed.payout, placed.kinds
+    per_payout = placed.payouts
+    columns = {
+        "Payout ID": (pd.Series(per_payout["Payout ID"].to_numpy(dtype=object), dtype=object), payout),
+        "Creator": (pd.Series([_name(c, names) for c in per_payout["creator"]], dtype=object), payout),
+        "Kind": (pd.Series(placed.kind_names, dtype=object), kinds),  # a handful of kinds: cheaper than the strings
+        **{line: (items[item], rows) for line, item in FRESH_COLUMNS.items()},
+    }
+    return _Fresh(columns, per_payout, payout, kinds, placed.kind_names, items["amount_cents"].to_numpy(dtype="int64")[rows])
+
+
+FRESH_COLUMNS = {"Campaign": "Campaign", "Rule": "Rule", "Order ID": "Order ID", "SKU ID": "SKU ID",
+                 "Content ID": "Content ID", "Base": "base_cents", "Rate": "rate", "Amount": "amount_cents", "Item": "key"}
+"""Commission Lines columns taken from the items' columns."""
+
+
+def _name(creator: object, names: dict[str, str]) -> object:
+    """A creator's display name (``creators.map(names).fillna(creators)`` for one value)."""
+    shown = names.get(creator) if isinstance(creator, str) else None  # type: ignore[call-overload]
+    return creator if shown is None or pd.isna(shown) else shown
+
+
+def _other_lines(corrections: pd.DataFrame, fixed: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The draft lines not of fresh items (corrections, then fixed carry halves): a few."""
     def name(creators: pd.Series) -> pd.Series:
         return creators.map(names).fillna(creators)
 
     main = pd.DataFrame({
-        "Payout ID": placed["Payout ID"], "Creator": name(placed["creator"]), "Campaign": placed["Campaign"],
-        "Kind": placed["kind"], "Rule": placed["Rule"], "Order ID": placed["Order ID"], "SKU ID": placed["SKU ID"],
-        "Content ID": placed["Content ID"], "Base": placed["base_cents"], "Rate": placed["rate"],
-        "Amount": placed["amount_cents"], "Item": placed["key"],
-        "_creator": placed["creator"], "_start": placed["target"],
+        "Payout ID": corrections["Payout ID"], "Creator": name(corrections["creator"]), "Campaign": corrections["Campaign"],
+        "Kind": corrections["kind"], "Rule": corrections["Rule"], "Order ID": corrections["Order ID"],
+        "SKU ID": corrections["SKU ID"], "Content ID": corrections["Content ID"], "Base": corrections["base_cents"],
+        "Rate": corrections["rate"], "Amount": corrections["amount_cents"], "Item": corrections["key"],
+        "_creator": corrections["creator"], "_start": corrections["target"],
     })
     carried = pd.DataFrame({
         "Payout ID": fixed["Payout ID"], "Creator": name(fixed["creator"]), "Kind": CARRY_KIND, "Rule": fixed["Rule"],
@@ -138,18 +193,49 @@ def _draft_lines(placed: pd.DataFrame, fixed: pd.DataFrame, names: dict[str, str
     return out
 
 
-def _drafts(draft_lines: pd.DataFrame, settings: Settings, on_hold: set[str],
+COLUMN_OF_KIND = {kind: list(PAYOUT_AMOUNT_COLUMNS).index(column) for kind, column in KIND_COLUMN.items()}
+
+
+def _column_codes(kinds: np.ndarray) -> np.ndarray:
+    """Each kind's Payouts amount column as its position in PAYOUT_AMOUNT_COLUMNS (-1: none)."""
+    return np.array([COLUMN_OF_KIND.get(k, -1) if isinstance(k, str) else -1 for k in kinds], dtype="int64")
+
+
+def _sums(fresh: _Fresh, other: pd.DataFrame) -> pd.DataFrame:
+    """Per target payout: the sum of its draft lines in each amount column, sorted by
+    creator and period (what a pivot table of the lines gives, summed on integer codes)."""
+    targets = pd.concat([fresh.payouts, other[["Payout ID", "_creator", "_start"]].set_axis(
+        ["Payout ID", "creator", "target"], axis=1)], ignore_index=True).drop_duplicates("Payout ID")
+    at = pd.Index(targets["Payout ID"])
+    n_col = len(PAYOUT_AMOUNT_COLUMNS)
+    payout = np.concatenate([fresh.payout, at.get_indexer(other["Payout ID"])]).astype("int64")
+    column = np.concatenate([_column_codes(fresh.kind_names)[fresh.kinds],
+                             _column_codes(other["Kind"].to_numpy(dtype=object))]).astype("int64")
+    amount = np.concatenate([fresh.amounts.astype("int64"), other["Amount"].to_numpy(dtype="int64")])
+    keep = column >= 0
+    summed = pd.Series(amount[keep]).groupby(payout[keep] * n_col + column[keep]).sum()
+    flat = np.zeros(len(targets) * n_col, dtype="int64")
+    flat[summed.index.to_numpy()] = summed.to_numpy(dtype="int64")
+    grid = flat.reshape(len(targets), n_col)
+    present = np.zeros(len(targets), dtype=bool)
+    present[summed.index.to_numpy() // n_col] = True
+    sums = pd.DataFrame({
+        "Payout ID": targets["Payout ID"].to_numpy()[present], "creator": targets["creator"].to_numpy()[present],
+        "period_start": pd.to_datetime(targets["target"].to_numpy()[present]).astype("datetime64[ns]"),
+        **{c: grid[present, j] for j, c in enumerate(PAYOUT_AMOUNT_COLUMNS)},
+    })
+    sums = sums.sort_values("Payout ID", kind="stable")
+    return sums.sort_values(["creator", "period_start"], kind="stable").reset_index(drop=True)
+
+
+def _drafts(fresh: _Fresh, other: pd.DataFrame, settings: Settings, on_hold: set[str],
             names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One draft row per target payout: sums by column, carry-forward, status, checksum."""
-    if draft_lines.empty:
+    if not len(fresh) and other.empty:
         return pd.DataFrame(columns=[*PAYOUT_COLUMNS, "_creator"]), pd.DataFrame(columns=LINE_COLUMNS)
-    frame = draft_lines.assign(column=draft_lines["Kind"].map(KIND_COLUMN), Amount=draft_lines["Amount"].astype("int64"))
-    sums = frame.pivot_table(index=["Payout ID", "_creator", "_start"], columns="column", values="Amount",
-                             aggfunc="sum", fill_value=0)
-    sums = sums.reindex(columns=list(PAYOUT_AMOUNT_COLUMNS), fill_value=0).reset_index()
-    sums = sums.rename(columns={"_creator": "creator", "_start": "period_start"})
-    sums = sums.sort_values(["creator", "period_start"], kind="stable").reset_index(drop=True)
-    carried_out = set(frame.loc[frame["Item"].str.startswith("carry-out:", na=False), "Payout ID"])
+    sums = _sums(fresh, other)
+    # Fresh items' keys never start with "carry-" (commissions.py): only fixed halves can.
+    carried_out = set(other.loc[other["Item"].str.startswith("carry-out:", na=False), "Payout ID"])
     made = carry_forward(sums, minimum_cents=settings.minimum_payout_cents, on_hold=on_hold)
     total = sums[list(PAYOUT_AMOUNT_COLUMNS)].astype("int64").sum(axis=1)
     below = ((total > 0) & (total < settings.minimum_payout_cents)) | sums["_below"] | sums["Payout ID"].isin(carried_out)
@@ -162,7 +248,8 @@ def _drafts(draft_lines: pd.DataFrame, settings: Settings, on_hold: set[str],
         "Total": total.astype("int64"), "Currency": settings.currency, "Status": status,
         "Approved by": None, "Paid on": None, "Reference": None,
     })
-    drafts["Checksum"] = [checksum(r) for r in drafts.to_dict("records")]
+    summed = drafts[["Payout ID", *PAYOUT_AMOUNT_COLUMNS, "Total", "Currency"]]  # what a checksum reads
+    drafts["Checksum"] = [checksum(r) for r in summed.to_dict("records")]
     drafts["_creator"] = sums["creator"]
     made_lines = pd.DataFrame(made, columns=["Payout ID", "creator", "key", "Rule", "amount_cents"])
     carry = pd.DataFrame({
@@ -171,6 +258,58 @@ def _drafts(draft_lines: pd.DataFrame, settings: Settings, on_hold: set[str],
     }).reindex(columns=LINE_COLUMNS)
     carry["Amount"] = carry["Amount"].astype("Int64")
     return drafts, carry
+
+
+def _all_lines(before: list[pd.DataFrame], fresh: _Fresh, after: list[pd.DataFrame]) -> pd.DataFrame:
+    """Commission Lines: the lines of ``before``, the fresh lines, then ``after``, sorted by
+    Payout ID and Kind, keeping that order among equals (a stable sort on both).
+
+    Sorted on integer ranks (a Payout ID's or Kind's place among the distinct ones, in string
+    order), and each column is taken once, in the final order, out of the items."""
+    before, after = [f for f in before if len(f)], [f for f in after if len(f)]
+    small = [*before, *after]
+    pids = pd.Index(sorted({*fresh.payouts["Payout ID"], *(p for f in small for p in f["Payout ID"].unique())}))
+    kinds = sorted({k for k in [*fresh.kind_names, *(k for f in small for k in f["Kind"].unique())] if isinstance(k, str)})
+    kind_rank = pd.Index(kinds)
+    n_kind = len(kinds) + 1  # a missing Kind sorts last
+
+    def keys(pid_rank: np.ndarray, kind_ranks: np.ndarray) -> np.ndarray:
+        return pid_rank.astype("int64") * n_kind + np.where(kind_ranks < 0, len(kinds), kind_ranks)
+
+    fresh_kind = kind_rank.get_indexer(pd.Index(fresh.kind_names, dtype=object))[fresh.kinds]
+    fresh_keys = keys(pids.get_indexer(fresh.payouts["Payout ID"])[fresh.payout], fresh_kind)
+    small_keys = [keys(pids.get_indexer(f["Payout ID"]), kind_rank.get_indexer(f["Kind"].astype(object))) for f in small]
+    all_keys = np.concatenate([*small_keys[:len(before)], fresh_keys, *small_keys[len(before):]])
+    order = stable_order(all_keys, len(pids) * n_kind)
+    if not small:
+        columns = fresh.in_order(order)
+    else:
+        columns = {c: _stacked([f[c] for f in before], fresh.take(c), [f[c] for f in after]).take(order)
+                   .reset_index(drop=True) for c in LINE_COLUMNS}
+    for c in ("Base", "Rate", "Amount"):
+        if columns[c].dtype != "Int64":
+            columns[c] = pd.Series(pd.array(pd.to_numeric(columns[c]), dtype="Int64"))
+    return pd.DataFrame(columns, columns=LINE_COLUMNS, copy=False)  # copying would consolidate: slow
+
+
+def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for integer keys in ``range(n_keys)``; with fewer
+    than 65,537 distinct keys numpy radix-sorts them as uint16, many times faster."""
+    if n_keys <= 1 << 16:
+        return np.argsort(keys.astype("uint16"), kind="stable")
+    return np.argsort(keys.astype("int64"), kind="stable")
+
+
+def _stacked(before: list[pd.Series], fresh: pd.Series, after: list[pd.Series]) -> pd.Series:
+    """One column of all the lines, in the order given, in the fresh lines' dtype where it can
+    (a million strings are not converted to suit a few; a ``category`` column gives its values)."""
+    if isinstance(fresh.dtype, pd.CategoricalDtype):
+        fresh = fresh.astype(fresh.cat.categories.dtype)
+    dtype = fresh.dtype if isinstance(fresh.dtype, pd.StringDtype) else None
+    parts = [p for p in [*before, fresh, *after] if len(p)]
+    if dtype is not None:
+        parts = [p if p.dtype == dtype else p.astype(object).where(p.notna(), None).astype(dtype) for p in parts]
+    return pd.concat(parts, ignore_index=True) if parts else fresh
 
 
 def _locked_lines(book: Book) -> pd.DataFrame:
