@@ -119,10 +119,14 @@ def _check_unique(table: Table, columns: list[str], log: IssueLog, keys: list[pd
     if not dup.any():
         return
     first_row = frame["_row"].groupby([k.to_numpy() for k in keys]).transform("first")
-    label = " with ".join(f"{c} {{{i}}}" for i, c in enumerate(columns))
-    problems = pd.Series(
-        [label.format(*[frame[c].iat[i] if c in frame else "" for c in columns]) + f" appears again (first on row {first_row.iat[i]})."
-         for i in range(len(frame))], index=frame.index)
+    def named(c: str, i: int) -> str:
+        value = frame[c].iat[i] if c in frame else None
+        return f"a blank {c}" if value is None or pd.isna(value) or str(value) == "" else f"{c} {value}"
+
+    where = np.flatnonzero(dup.to_numpy(dtype=bool))
+    problems = pd.Series("", index=frame.index, dtype=object)
+    problems.iloc[where] = [" with ".join(named(c, i) for c in columns) + f" appears again (first on row {first_row.iat[i]})."
+                            for i in where]
     _Flagger(table, log).flag(dup, columns[0], problems,
                               "Delete the repeated row, or correct it so each row is unique.")
 
