@@ -123,7 +123,7 @@ def _check_unique(table: Table, columns: list[str], log: IssueLog, keys: list[pd
         value = frame[c].iat[i] if c in frame else None
         return f"a blank {c}" if value is None or pd.isna(value) or str(value) == "" else f"{c} {value}"
 
-    where = np.flatnonzero(dup.to_numpy(dtype=bool))
+    where = np.flatnonzero(dup.to_numpy(dtype=bool)).tolist()
     problems = pd.Series("", index=frame.index, dtype=object)
     problems.iloc[where] = [" with ".join(named(c, i) for c in columns) + f" appears again (first on row {first_row.iat[i]})."
                             for i in where]
