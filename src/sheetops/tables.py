@@ -100,10 +100,16 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
     body = grid[1:]
     raw = _raw_columns(body, positions, width)
     row_numbers = np.arange(2, len(body) + 2, dtype="int64")
-    blank_cells = {k: _is_blank_series(v).to_numpy() for k, v in raw.items()}
+    texts: dict[str, pd.Series | None] = {}  # all-text columns as Arrow text, converted once
+    blank_cells: dict[str, np.ndarray] = {}
+    for k, v in raw.items():
+        blank, texts[k] = _blanks(v)
+        blank_cells[k] = blank.to_numpy()
     keep = ~np.logical_and.reduce(list(blank_cells.values())) if blank_cells else np.zeros(len(body), dtype=bool)
-    raw = {k: v[keep].reset_index(drop=True) for k, v in raw.items()}
-    blank_cells = {k: v[keep] for k, v in blank_cells.items()}
+    every = bool(keep.all())
+    raw = {k: v if every else v[keep].reset_index(drop=True) for k, v in raw.items()}
+    texts = {k: t if t is None or every else t[keep].reset_index(drop=True) for k, t in texts.items()}
+    blank_cells = {k: v if every else v[keep] for k, v in blank_cells.items()}
     frame = pd.DataFrame({"_row": row_numbers[keep]})
     error = np.zeros(len(frame), dtype=bool)
     if missing:
@@ -112,7 +118,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
         if col.name not in positions:
             frame[col.name] = _default_column(col, len(frame))
             continue
-        values, errors, notes = parse_column(col, raw[col.name], settings)
+        values, errors, notes = parse_column(col, raw[col.name], settings, texts.get(col.name))
         frame[col.name] = values
         idx = positions[col.name]
         if col.required:
@@ -176,22 +182,18 @@ def _raw_columns(body: Grid, positions: dict[str, int], width: int) -> dict[str,
     return {name: pd.Series(columns[idx], dtype=object) for name, idx in positions.items()}
 
 
-def _strings(col: pd.Series) -> pd.Series | None:
-    """The column as a fast string Series when every non-empty value is text, else None."""
-    if pd.api.types.infer_dtype(col, skipna=True) != "string":
-        return None
-    return col.astype("string[pyarrow]")
-
-
-def _is_blank_series(col: pd.Series) -> pd.Series:
+def _blanks(col: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """Which cells are blank (empty, or only spaces); and, when every non-empty value is text,
+    the column as Arrow text (else None), so it is converted once, not once per use."""
     blank = col.isna()
     kind = pd.api.types.infer_dtype(col, skipna=True)
+    strings = None
     if kind == "string":
-        stripped = col.astype("string[pyarrow]").str.strip()
-        blank |= stripped.eq("").fillna(False).astype(bool)
+        strings = col.astype("string[pyarrow]")
+        blank |= strings.str.strip().eq("").fillna(False).astype(bool)
     elif kind in ("mixed", "mixed-integer"):
         blank |= col.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
-    return blank
+    return blank, strings
 
 
 Parser = Callable[[Any], Parsed[Any]]
@@ -266,8 +268,10 @@ def _careful(raw: pd.Series, rest: np.ndarray, parser: Parser) -> tuple[pd.Serie
     return values, errors, notes
 
 
-def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[pd.Series, pd.Series, pd.Series | None]:
-    """Typed values, error texts (None = fine) and notes for one column."""
+def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
+                 strings: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """Typed values, error texts (None = fine) and notes for one column. ``strings``: the
+    column as Arrow text when every non-empty value is text (None otherwise)."""
     none = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if col.type == "money":
         types = _types(raw)
@@ -303,7 +307,6 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings) -> tuple[p
             values = values.where(values.notna(), col.default)
         return values.astype(STR), errors, notes
     # text, handle, code, ids: literal text
-    strings = _strings(raw)
     if strings is not None:  # kept as Arrow text: one buffer per column, cheap to select and join
         stripped = strings.str.strip()
         values = stripped.astype(STR).where(stripped.ne("").fillna(False).astype(bool))
