@@ -51,7 +51,9 @@ def table_tab(name: str, frame: pd.DataFrame, *, kinds: dict[str, ColumnKind] | 
         if col.kind in ("money", "int", "rate"):
             frame[col.name] = pd.array(pd.to_numeric(frame[col.name], errors="coerce").round(), dtype="Int64") \
                 if frame[col.name].dtype == object else frame[col.name].astype("Int64")
-        elif col.kind in ("text",):
+        elif col.kind == "text" and isinstance(frame[col.name].dtype, pd.StringDtype):
+            continue  # text already (blanks are missing values): kept as it is, no copy per cell
+        elif col.kind == "text":
             frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
             frame[col.name] = frame[col.name].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     return TabWrite(name, columns, frame.reset_index(drop=True), **options)
