@@ -34,7 +34,7 @@ def _seed(server: Any, orders: int) -> str:
     return seed_demo(server, orders=orders, seed=1, today=dt.date(2026, 11, 22))
 
 
-def sheetops_way(server: Any, sid: str) -> dict[str, float]:
+def sheetops_way(server: Any, sid: str) -> dict[str, Any]:
     import sheetops
 
     server.reset_counters()
@@ -46,9 +46,11 @@ def sheetops_way(server: Any, sid: str) -> dict[str, float]:
             "bytes_received": sum(c.bytes_out.values()), "seconds": seconds}
 
 
-def usual_way(server: Any, sid: str, token: str) -> dict[str, float]:
-    """Read every tab with get_as_dataframe, compute, write every tool tab with set_with_dataframe."""
+def usual_way(server: Any, sid: str, token: str) -> dict[str, Any]:
+    """Read every tab with get_as_dataframe, compute, write every tool tab with set_with_dataframe.
+    A request Google refuses stops it there, as it would stop such a script (``failed`` says where)."""
     import pandas as pd
+    from gspread.exceptions import APIError
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
     from sheetops import schema
@@ -68,6 +70,7 @@ def usual_way(server: Any, sid: str, token: str) -> dict[str, float]:
     plan = build_plan(done, grids, {}, started_wall=dt.datetime.now(), started=time.perf_counter(),
                       trigger="cli", result="ok")
     existing = {ws.title: ws for ws in book.worksheets()}
+    failed = ""
     for tab in plan.tabs:
         rows = tab_rows(tab)
         frame = pd.DataFrame(rows[1:], columns=rows[0]) if tab.header else pd.DataFrame(rows)
@@ -75,11 +78,16 @@ def usual_way(server: Any, sid: str, token: str) -> dict[str, float]:
         ws = existing.get(tab.name) or book.add_worksheet(tab.name, rows=len(frame) + 1, cols=max(len(frame.columns), 1))
         ws.clear()
         # resizing an empty tab down to its frozen header row is refused by Google
-        set_with_dataframe(ws, frame, include_column_header=tab.header, resize=len(frame) > 0)
+        try:
+            set_with_dataframe(ws, frame, include_column_header=tab.header, resize=len(frame) > 0)
+        except APIError as exc:  # e.g. one tab's cells over Google's 10 MiB request limit
+            failed = f"refused at {tab.name}"
+            print(f"usual way, {tab.name}: {exc}", file=sys.stderr)
+            break
     seconds = time.perf_counter() - t
     c = server.counters()
     return {"requests": c.total_requests, "bytes_sent": sum(c.bytes_in.values()),
-            "bytes_received": sum(c.bytes_out.values()), "seconds": seconds}
+            "bytes_received": sum(c.bytes_out.values()), "seconds": seconds, "failed": failed}
 
 
 def main(sizes: list[int]) -> None:
@@ -100,7 +108,8 @@ def main(sizes: list[int]) -> None:
     print("|---|---|---|---|---|---|")
     for n, ours, theirs in rows:
         for name, r in (("SheetOps refresh", ours), ("gspread-dataframe per tab", theirs)):
-            print(f"| {n:,} | {name} | {int(r['requests'])} | {r['bytes_sent'] / 1e6:.1f} | "
+            note = f" ({r['failed']})" if r.get("failed") else ""
+            print(f"| {n:,} | {name}{note} | {int(r['requests'])} | {r['bytes_sent'] / 1e6:.1f} | "
                   f"{r['bytes_received'] / 1e6:.1f} | {r['seconds']:.1f} |")
 
 
