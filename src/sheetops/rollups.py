@@ -15,7 +15,7 @@ import pandas as pd
 
 from .periods import current_start, last_closed_start, period_end, period_start
 from .rollup_lines import (GMV_STATUSES, NO_PERIOD, OrderIds, SalesArrays, add_at, day_number, distinct_by_code,
-                           distinct_pairs, first_rows, first_seen, group_sums, key_codes, period_number, sales_arrays)
+                           distinct_pairs, first_rows, group_sums, key_codes, period_number, sales_arrays)
 from .validate import Program
 SUMS = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission", "Brand payouts", "Sample cost",
         "Creator cost"]
@@ -102,19 +102,12 @@ def _sums_by(values: pd.Series, amounts: np.ndarray, transform: Callable[[pd.Ser
              ) -> pd.Series:
     """Cents summed per key, the key of a row being ``transform(value)``: what
     ``amounts.groupby(keys).sum()`` gives (missing keys dropped), up to the order of the keys."""
-    codes, uniques = pd.factorize(values)  # a missing value gets -1; transforms map it to "" (no campaign or product)
-    keys = pd.Series(uniques)
-    if transform is not None:
-        blank = codes < 0
-        if blank.any():
-            codes = np.where(blank, len(keys), codes)
-            keys = pd.concat([keys, values[blank].iloc[:1]], ignore_index=True)
-        keys = transform(keys)
-        merged, _ = pd.factorize(keys)
-        codes = merged[codes]
-        keys = keys.iloc[first_seen(merged)].reset_index(drop=True)
-    if len(codes) and codes.min() < 0:
-        amounts, codes = amounts[codes >= 0], codes[codes >= 0]
+    codes, keys = key_codes(values, transform)
+    present = keys.notna().to_numpy(dtype=bool)
+    if not present.all():  # groupby drops missing keys
+        keep = present[codes]
+        codes, amounts = (np.cumsum(present) - 1)[codes[keep]], amounts[keep]
+        keys = keys[present].reset_index(drop=True)
     return pd.Series(add_at(codes, amounts, len(keys)), index=pd.Index(keys))
 
 
