@@ -53,9 +53,10 @@ def usual_way(server: Any, sid: str, token: str) -> dict[str, Any]:
     from gspread.exceptions import APIError
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
-    from sheetops import schema
+    from sheetops.workbook import schema
     from sheetops.backends.grid import tab_rows
-    from sheetops.engine import build_plan, compute
+    from sheetops.compute import compute
+    from sheetops.refresh import build_plan
     from sheetops.testing.gspread_client import gspread_client
 
     server.reset_counters()

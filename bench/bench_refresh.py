@@ -32,11 +32,12 @@ def measure(path: Path) -> dict[str, float]:
 
     import pandas as pd
 
-    from sheetops import schema
+    from sheetops.workbook import schema
     from sheetops.backends.xlsx import XlsxWorkbook
-    from sheetops.engine import build_plan, compute_program, resolve_tabs
-    from sheetops.issues import IssueLog
-    from sheetops.validate import check_program
+    from sheetops.compute import compute_program
+    from sheetops.refresh import build_plan, resolve_tabs
+    from sheetops.workbook.issues import IssueLog
+    from sheetops.workbook.validate import check_program
 
     gc.disable()  # as the engine does during a refresh
     out: dict[str, float] = {}

@@ -26,11 +26,11 @@ AS_OF = "2026-11-18"
 
 
 def load(path: Path):
-    from sheetops import schema
+    from sheetops.workbook import schema
     from sheetops.backends.xlsx import XlsxWorkbook
-    from sheetops.engine import READ_TABS, resolve_tabs
-    from sheetops.issues import IssueLog
-    from sheetops.validate import check_program
+    from sheetops.refresh import READ_TABS, resolve_tabs
+    from sheetops.workbook.issues import IssueLog
+    from sheetops.workbook.validate import check_program
 
     cache = path.with_suffix(".checked.pickle")
     if cache.exists() and cache.stat().st_mtime > path.stat().st_mtime:
@@ -66,13 +66,13 @@ def main() -> None:
 
     import pandas as pd
 
-    from sheetops.commissions import payable_items
-    from sheetops.engine import compute_program
-    from sheetops.issues import IssueLog
-    from sheetops.ledger import build_payouts
-    from sheetops.payout_export import payees
-    from sheetops.periods import is_closed
-    from sheetops.rollups import build_rollups
+    from sheetops.money.commissions import payable_items
+    from sheetops.compute import compute_program
+    from sheetops.workbook.issues import IssueLog
+    from sheetops.ledger.payouts import build_payouts
+    from sheetops.ledger.paypal import payees
+    from sheetops.workbook.periods import is_closed
+    from sheetops.money.rollups import build_rollups
 
     program, grids = load(args.workbook)
     gc.disable()  # as the engine does during a refresh

@@ -4,12 +4,39 @@
 >>> result = sheetops.refresh("program.xlsx", as_of="2026-11-18")   # doctest: +SKIP
 >>> result.to_json()["payouts"]["draft_total"]                       # doctest: +SKIP
 '1234.50'
+
+The package is laid out by business area, and imports point one way: down this list. A
+module may import modules of its own area and of the areas on the lines below its own,
+never those above it nor another area on its own line (imports under ``if TYPE_CHECKING:``
+aside). ``tests/unit/test_architecture.py`` reads this list and holds it, with no cycles.
+
+Layers (top to bottom):
+    command:   cli
+    doors:     excel, cloud
+    testing:   testing
+    package:   sheetops
+    refresh:   refresh
+    backends:  backends
+    templates: templates
+    inputs:    importers, demo
+    compute:   compute, tool_tabs
+    areas:     reports, ledger
+    money:     money
+    workbook:  workbook
+    base:      backends.base, errors, progress, _version
+
+- command, doors: the command line (it also builds the add-in), the Excel ribbon button, the
+  cloud functions; thin. ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
+- refresh: the one use case every door calls (read -> check -> compute -> write).
+- backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
+  their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).
+- compute: the pure core of a refresh; tool_tabs: its results as the tool's tabs.
+- reports, ledger, money, workbook: the business areas (see each package's docstring).
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .refresh import RunResult, refresh
 
 __all__ = ["RunResult", "refresh", "__version__"]

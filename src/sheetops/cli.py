@@ -119,7 +119,7 @@ def _init(args: argparse.Namespace) -> int:
     if args.demo:
         import datetime as dt
 
-        from .demo import make_demo
+        from .demo.data import make_demo
 
         demo = make_demo(orders=args.orders, seed=args.seed, today=dt.date.today())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +183,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .payout_export import export_payouts
+    from .refresh import export_payouts
 
     files = export_payouts(args.workbook, Path(args.output))
     for line in files:
@@ -192,7 +192,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _addin(args: argparse.Namespace) -> int:
-    from .excel_addin import build_addin, install_instructions
+    from .excel.addin import build_addin, install_instructions
 
     path = build_addin(Path(args.output))
     print(install_instructions(path))

@@ -1,18 +1,32 @@
 """The one use case: read the workbook, check every row, compute, write the tool's tabs.
 
-Every door (CLI, Excel button, cloud functions, Python) calls ``refresh``.
+Every door (CLI, Excel button, cloud functions, Python) calls ``refresh``; the command behind
+``sheetops export-payouts`` (``export_payouts``) is here too. The computing is in ``compute.py``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import gc
 import os
+import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
+import pandas as pd
+
+from ._version import __version__
 from .backends import open_workbook
-from .backends.base import Workbook, money_text
+from .backends.base import Grid, WritePlan, Workbook, money_text
+from .errors import NotASheetOpsWorkbook, SheetOpsError
+from .workbook import schema
+
+if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
+    from .compute import Computed
 
 Trigger = Literal["cli", "excel", "schedule", "http", "api"]
 
@@ -68,10 +82,236 @@ def refresh(
     ``as_of`` defaults to the Settings ``As of`` value, else today in the Settings time zone.
     ``on_step`` is told the name of each long step as it starts (the CLI shows them).
     Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
-    from .engine import run_refresh
-
     backend = open_workbook(workbook)
     started = time.perf_counter()
     result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
     result.seconds = time.perf_counter() - started
     return result
+
+
+READ_TABS = frozenset([t.name for t in schema.EDITED_TABS] + [schema.PAYOUTS.name, schema.COMMISSION_LINES,
+                                                             schema.LEDGER, schema.RUN_LOG])
+"""What a refresh reads: the tabs people edit, and the tool tabs that carry state between runs
+(Payouts, Commission Lines and Ledger for locking, Run Log to append to); never the reports."""
+
+
+def resolve_tabs(backend: Workbook) -> dict[str, str]:
+    """Canonical tab name -> the name as spelled in the workbook (case and spaces ignored)."""
+    actual = {schema.normalize_tab(n): n for n in backend.tab_names()}
+    wanted = [t.name for t in schema.EDITED_TABS] + list(schema.TOOL_TABS)
+    found = {name: actual[schema.normalize_tab(name)] for name in wanted if schema.normalize_tab(name) in actual}
+    missing = [name for name in schema.REQUIRED_TABS if name not in found]
+    if missing:
+        raise NotASheetOpsWorkbook(
+            f"{backend.label} is not a SheetOps workbook: it has no {' or '.join(missing)} tab; "
+            "start from the template ('sheetops init') or add the missing tab."
+        )
+    return found
+
+
+def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger,
+                on_step: Callable[[str], None] | None = None) -> RunResult:
+    """One refresh of ``backend``. Python's cycle collector is paused meanwhile: a million-row
+    tab is tens of millions of live objects, which it would otherwise scan again and again
+    (a refresh makes no reference cycles worth collecting)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger,
+                 on_step: Callable[[str], None] | None) -> RunResult:
+    from .compute import compute, parse_as_of
+
+    step = on_step or (lambda _name: None)
+    started_wall = dt.datetime.now().replace(microsecond=0)
+    started = time.perf_counter()
+    tabs = resolve_tabs(backend)
+    parse_as_of(as_of)
+    with nullcontext() if dry_run else backend.lock():
+        step(f"Reading {backend.label}")
+        grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
+        grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
+        del grids_actual
+        result = RunResult(workbook=backend.label, as_of=parse_as_of(as_of) or dt.date.today(), dry_run=dry_run)
+        step("Checking every row and computing payouts")
+        try:
+            done = compute(grids, as_of, release=True)
+        except Exception as exc:  # still leave a trace in the Run Log, then let the door report it
+            if not dry_run:
+                _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
+            raise
+        result.as_of = done.as_of
+        _summarise(result, done)
+        plan = build_plan(done, grids, tabs, started_wall=started_wall, started=started, trigger=trigger,
+                          result=result.result)
+        if dry_run:
+            result.changes = describe_changes(plan, grids, tabs)
+        else:
+            step("Writing the tool tabs")
+            try:
+                backend.apply(plan)
+            except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
+                _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
+                raise
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _summarise(result: RunResult, done: Computed) -> None:
+    log = done.log
+    result.issues = {"error": log.count("Error"), "warning": log.count("Warning"), "info": log.count("Info")}
+    result.result = "errors" if result.issues["error"] else "ok"
+    result.rows = {t.name: t.rows_read for t in done.program.tables}
+    payouts = done.ledger.payouts
+    status = payouts["Status"] if not payouts.empty else pd.Series([], dtype=object)
+    result.payouts = {
+        "draft": int((status == "Draft").sum()),
+        "below_minimum": int((status == "Below minimum").sum()),
+        "on_hold": int((status == "On hold").sum()),
+        "locked": int(status.isin(schema.LOCKED_STATUSES).sum()),
+    }
+    result.draft_total_cents = int(payouts.loc[status == "Draft", "Total"].sum()) if not payouts.empty else 0
+    if done.program.blocking:
+        result.message = "A required column is missing, so payouts were not written; see the Issues tab."
+    elif done.ledger.blocked:
+        result.message = "Payouts were not written: the Ledger or an approval needs a person; see the Issues tab."
+
+
+def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *, started_wall: dt.datetime,
+               started: float, trigger: Trigger, result: str) -> WritePlan:
+    from .ledger.locks import book_tab
+    from .ledger.paypal import export_tab
+    from .reports.weekly import report_tabs
+    from .tool_tabs import issues_tab, lines_tab, payouts_tab, rollup_tabs, run_log_tab
+
+    plan = WritePlan()
+    if not done.program.blocking and not done.ledger.blocked:
+        plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger), book_tab(done.ledger.book),
+                      export_tab(done.ledger.export)]
+    plan.tabs += rollup_tabs(done.rollups)
+    plan.tabs += report_tabs(done)
+    plan.tabs.append(issues_tab(done.log))
+    rows = {t.name: t.rows_read for t in done.program.tables}
+    plan.tabs.append(run_log_tab(grids.get(schema.RUN_LOG), _run_row(
+        started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"))))
+    for tab in plan.tabs:  # keep the person's spelling of an existing tool tab
+        tab.name = tabs.get(tab.name, tab.name)
+    return plan
+
+
+def _run_row(started_wall: dt.datetime, started: float, trigger: str, result: str, rows: dict[str, int],
+             errors: int, warnings: int) -> dict[str, object]:
+    return {
+        "Started": started_wall, "Finished": dt.datetime.now().replace(microsecond=0), "Trigger": trigger,
+        "Result": result, "Rows read": ", ".join(f"{k} {v}" for k, v in rows.items()),
+        "Errors": errors, "Warnings": warnings, "Seconds": round(time.perf_counter() - started, 2),
+        "Version": __version__,
+    }
+
+
+def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid | None], started_wall: dt.datetime,
+                 started: float, trigger: Trigger, exc: Exception) -> None:
+    from .tool_tabs import run_log_tab
+
+    row = _run_row(started_wall, started, trigger, f"failed: {type(exc).__name__}", {}, 0, 0)
+    tab = run_log_tab(grids.get(schema.RUN_LOG), row)
+    tab.name = tabs.get(tab.name, tab.name)
+    try:
+        backend.apply(WritePlan(tabs=[tab]))
+    except Exception:  # the original failure matters more than the log row
+        pass
+
+
+def describe_changes(plan: WritePlan, grids: dict[str, Grid | None], tabs: dict[str, str]) -> dict[str, dict[str, int]]:
+    """For --dry-run: the rows each tool tab would hold; for the tabs a refresh reads, the rows
+    it holds now; for Payouts, how many rows would be new and how many would change."""
+    actual_to_canon = {actual: canon for canon, actual in tabs.items()}
+    out: dict[str, dict[str, int]] = {}
+    for tab in plan.tabs:
+        canon = actual_to_canon.get(tab.name, tab.name)
+        entry = {"rows_after": len(tab.frame)}
+        before = grids.get(canon)
+        if canon in READ_TABS:
+            entry["rows_now"] = max(len(before) - 1, 0) if before else 0
+        if canon == schema.PAYOUTS.name:
+            entry.update(_payout_changes(before, tab.frame))
+        out[tab.name] = entry
+    return out
+
+
+def _payout_changes(before: Grid | None, after: pd.DataFrame) -> dict[str, int]:
+    from .workbook.cells import parse_money
+
+    old: dict[str, int | None] = {}
+    if before:
+        header = [str(h or "").strip() for h in before[0]]
+        if "Payout ID" in header and "Total" in header:
+            i, t = header.index("Payout ID"), header.index("Total")
+            old = {str(r[i]): parse_money(r[t] if t < len(r) else None).value for r in before[1:] if i < len(r) and r[i]}
+    new = dict(zip(after["Payout ID"].astype(str), after["Total"])) if not after.empty else {}
+    return {"new_payouts": sum(1 for k in new if k not in old),
+            "changed_totals": sum(1 for k, v in new.items() if k in old and old[k] != int(v))}
+
+
+def numbered(out: Path, n: int) -> Path:
+    """``FILE.csv`` for the first file, ``FILE-2.csv``, ``FILE-3.csv`` ... after it."""
+    return out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
+
+
+def write_files(frame: pd.DataFrame, out: Path) -> list[str]:
+    """Write the export rows as PayPal CSV files; returns one line per file written."""
+    from .ledger.paypal import MAX_ROWS
+
+    if frame.empty:
+        return ["There are no approved, unpaid payouts to export; no file was written."]
+    lines, n = [], 0
+    for currency, group in sorted(frame.groupby("Currency", sort=False), key=lambda g: str(g[0])):
+        for first in range(0, len(group), MAX_ROWS):
+            chunk = group.iloc[first:first + MAX_ROWS]
+            n += 1
+            path = numbered(out, n)
+            _write_csv(path, [[r["Recipient"], money_text(int(r["Amount"])), r["Currency"], r["Customer ID"], r["Note"],
+                               r["Wallet"]] for r in chunk.to_dict("records")])
+            total = money_text(int(chunk["Amount"].sum()))
+            lines.append(f"Wrote {len(chunk)} payout{'s' if len(chunk) != 1 else ''} ({currency} {total}) to {path}.")
+    stale = n + 1
+    while numbered(out, stale).exists():
+        numbered(out, stale).unlink()
+        lines.append(f"Removed {numbered(out, stale)}, left from an earlier export, so nothing is paid twice.")
+        stale += 1
+    return lines
+
+
+def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".payouts-", suffix=".csv", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_payouts(workbook: "str | os.PathLike[str] | Workbook", out: Path) -> list[str]:
+    """Read a workbook and write its approved, unpaid payouts as PayPal Payouts CSV files.
+
+    Returns human lines saying what was written and which approved payouts were left out."""
+    from .compute import compute
+
+    backend = open_workbook(workbook)
+    tabs = resolve_tabs(backend)
+    read = backend.read(list(tabs.values()))
+    done = compute({canon: read.get(actual) for canon, actual in tabs.items()}, None)
+    if done.program.blocking or done.ledger.blocked:
+        raise SheetOpsError(f"{backend.label} has problems that stop payouts; run 'sheetops run' and fix the "
+                            "Errors in the Issues tab, then export again. No file was written.")
+    lines = write_files(done.ledger.export, Path(out))
+    left_out = [i.problem for i in done.log.issues if i.tab == schema.PAYOUTS.name and "Payout Export" in i.problem]
+    return lines + left_out

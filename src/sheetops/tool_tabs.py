@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schema
+from .workbook import schema
 from .backends.base import Column, ColumnKind, Grid, TabWrite
-from .issues import IssueLog, issues_frame
-from .ledger import LINE_COLUMNS, Ledger
-from .rollups import Rollups
+from .workbook.issues import IssueLog, issues_frame
+from .ledger.payouts import LINE_COLUMNS, Ledger
+from .money.rollups import Rollups
 
 MONEY_SUMS = ("GMV", "Refunds", "Net GMV", "TikTok commission", "Brand payouts", "Sample cost", "Creator cost",
               "Previous Net GMV", "Target GMV")

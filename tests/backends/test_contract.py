@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheetops.backends.base import Column, Link, TabEdit, TabWrite, WritePlan
-from sheetops.cells import parse_datetime, parse_money, parse_rate
+from sheetops.workbook.cells import parse_datetime, parse_money, parse_rate
 from sheetops.errors import RefreshRunning
 
 BASE = {

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from sheetops.backends.xlsx import XlsxWorkbook
-from sheetops.schema import TOOL_TABS
+from sheetops.workbook.schema import TOOL_TABS
 
 from .conftest import convert, sheetops
 

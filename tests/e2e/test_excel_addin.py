@@ -14,7 +14,7 @@ import pytest
 import xlwings  # noqa: E402,F401  (a dev dependency: missing must fail, not skip)
 from oletools import olevba  # noqa: E402
 
-from sheetops.excel_addin import (  # noqa: E402
+from sheetops.excel.addin import (  # noqa: E402
     ADDIN_NAME, CONFIG_SHEET, RIBBON_CALLBACK, addin_config, build_addin, install_instructions, template_path,
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 from sheetops.testing.sheets_auth import SCOPE_DRIVE_FILE, SCOPE_SHEETS
 from sheetops.testing.sheets_server import SheetsServer
 

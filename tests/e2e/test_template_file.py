@@ -14,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetops import schema
-from sheetops.demo import make_demo
+from sheetops.workbook import schema
+from sheetops.demo.data import make_demo
 from sheetops.templates import template_layout, write_excel_template
 
 ROOT = Path(__file__).resolve().parents[2]

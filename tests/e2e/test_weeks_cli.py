@@ -12,7 +12,7 @@ from typing import Any
 from sheetops.backends.base import TabEdit, WritePlan
 from sheetops.backends.memory import MemoryWorkbook
 from sheetops.backends.xlsx import XlsxWorkbook
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 
 from ..backends.factory_xlsx import write_grid_workbook
 from ..builders import ORDER_HEADER, order, settings

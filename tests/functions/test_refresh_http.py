@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from sheetops.backends.gsheets import GoogleSheetsWorkbook
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 from sheetops.testing.gspread_client import gspread_client
 from sheetops.testing.sheets_server import SheetsServer
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from sheetops.backends.base import Grid
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.cells import parse_datetime, parse_int, parse_money, parse_rate, parse_text
-from sheetops.schema import ORDERS, normalize_header
+from sheetops.workbook.cells import parse_datetime, parse_int, parse_money, parse_rate, parse_text
+from sheetops.workbook.schema import ORDERS, normalize_header
 
 MONEY = ("GMV", "Refund", "Commission base", "TikTok commission")
 

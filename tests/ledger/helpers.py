@@ -6,7 +6,7 @@ from typing import Any
 
 import sheetops
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 
 from ..builders import rows
 

@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sheetops import schema
-from sheetops.approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
+from sheetops.workbook import schema
+from sheetops.ledger.approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
                                 take_approvals)
 from sheetops.backends.base import Grid
-from sheetops.carry import CARRY_KIND, carry_forward, fixed_carries
-from sheetops.commissions import ITEM_COLUMNS, KIND_COLUMN
-from sheetops.issues import IssueLog
-from sheetops.locks import Book, Row, payout_checksum, read_book
-from sheetops.payout_export import Payee, export_frame
-from sheetops.periods import current_start, last_closed_start, next_start, period_end
-from sheetops.schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
-from sheetops.settings import Settings
+from sheetops.ledger.carry import CARRY_KIND, carry_forward, fixed_carries
+from sheetops.money.commissions import ITEM_COLUMNS, KIND_COLUMN
+from sheetops.workbook.issues import IssueLog
+from sheetops.ledger.locks import Book, Row, payout_checksum, read_book
+from sheetops.ledger.paypal import Payee, export_frame
+from sheetops.workbook.periods import current_start, last_closed_start, next_start, period_end
+from sheetops.workbook.schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
+from sheetops.workbook.settings import Settings
 
 # -------------------- corrections.py
 

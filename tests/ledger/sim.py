@@ -15,8 +15,8 @@ from typing import Any
 
 import sheetops
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.cells import parse_money
-from sheetops.engine import compute
+from sheetops.workbook.cells import parse_money
+from sheetops.compute import compute
 
 from ..builders import ORDER_HEADER, rows, workbook
 from .model import START, BonusRule, Video, VideoRule, bonus_earned, half_away, money_text, rate_text, video_earned

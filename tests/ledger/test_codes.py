@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheetops.corrections import codes_of, positions_in
-from sheetops.ledger import _name, _stacked, stable_order
+from sheetops.ledger.corrections import codes_of, positions_in
+from sheetops.ledger.payouts import _name, _stacked, stable_order
 
 DTYPES = ["object", "str", "category"]
 

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetops.errors import SheetOpsError
-from sheetops.payout_export import MAX_ROWS, customer_id, export_payouts, write_files
+from sheetops.ledger.paypal import MAX_ROWS, customer_id
+from sheetops.refresh import export_payouts, write_files
 
 from ..builders import order, rows, workbook
 from .helpers import approve, run

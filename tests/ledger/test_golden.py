@@ -21,14 +21,16 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import sheetops
-from sheetops import engine, ledger
+from sheetops import compute as engine
+
+from sheetops.ledger import payouts as ledger
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.commissions import _empty
-from sheetops.demo import make_demo
-from sheetops.issues import IssueLog
-from sheetops.locks import book_tab
-from sheetops.payout_export import export_tab
-from sheetops.settings import Settings
+from sheetops.money.commissions import _empty
+from sheetops.demo.data import make_demo
+from sheetops.workbook.issues import IssueLog
+from sheetops.ledger.locks import book_tab
+from sheetops.ledger.paypal import export_tab
+from sheetops.workbook.settings import Settings
 from sheetops.tool_tabs import lines_tab, payouts_tab
 
 from . import ledger_reference as reference

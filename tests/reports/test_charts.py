@@ -8,7 +8,7 @@ import pytest
 
 import sheetops
 from sheetops.backends.base import Money, Ratio, TabWrite
-from sheetops.report_layout import CHART_ROWS, WIDTH
+from sheetops.reports.layout import CHART_ROWS, WIDTH
 
 from ..builders import order, workbook
 from .helpers import AS_OF, find_row

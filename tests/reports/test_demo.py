@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sheetops
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.qbr import SEGMENTS
+from sheetops.reports.qbr import SEGMENTS
 
 from .demo import AS_OF, demo_tabs
 from .helpers import grid, section

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import sheetops
-from sheetops.qbr import SEGMENTS, quarter_windows
+from sheetops.reports.qbr import SEGMENTS, quarter_windows
 
 from ..builders import order, workbook
 from .helpers import AS_OF, after_section, find_row, grid, measure, section

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sheetops.periods import current_start, last_closed_start, period_end, period_start
-from sheetops.validate import Program
+from sheetops.workbook.periods import current_start, last_closed_start, period_end, period_start
+from sheetops.workbook.validate import Program
 
 GMV_STATUSES = ("Pending", "Settled", "Refunded", "Frozen")
 SUMS = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission", "Brand payouts", "Sample cost",

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetops.engine import compute
+from sheetops.compute import compute
 
 from ..builders import ORDER_HEADER, order, settings as settings_tab
 

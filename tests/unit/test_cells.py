@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sheetops.backends.base import CellError, money_text, rate_text
-from sheetops.cells import (handle_key, parse_choice, parse_date, parse_datetime, parse_int, parse_money,
+from sheetops.workbook.cells import (handle_key, parse_choice, parse_date, parse_datetime, parse_int, parse_money,
                             parse_rate, round_half_away, ORDER_STATUS_WORDS)
-from sheetops.schema import ORDER_STATUSES
+from sheetops.workbook.schema import ORDER_STATUSES
 
 
 @pytest.mark.parametrize("raw, cents", [

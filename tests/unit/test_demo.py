@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheetops import schema
-from sheetops.cells import handle_key, parse_money, split_ids
-from sheetops.demo import GHOST_CREATOR, make_demo
+from sheetops.workbook import schema
+from sheetops.workbook.cells import handle_key, parse_money, split_ids
+from sheetops.demo.data import GHOST_CREATOR, make_demo
 
 TODAY = dt.date(2026, 11, 18)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sheetops.demo import make_demo
-from sheetops.issues import IssueLog
-from sheetops.validate import check_program
+from sheetops.demo.data import make_demo
+from sheetops.workbook.issues import IssueLog
+from sheetops.workbook.validate import check_program
 
 
 def _orders_with_repeats() -> tuple[dict[str, list[list[object]]], int, int]:

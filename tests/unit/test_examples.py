@@ -7,7 +7,7 @@ from typing import Any
 import sheetops
 from sheetops.backends.base import money_text
 from sheetops.backends.memory import MemoryWorkbook
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 
 from ..conftest import EXAMPLES
 

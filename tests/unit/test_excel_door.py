@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sheetops import excel
+from sheetops.excel import button as excel
 from sheetops.backends.base import Column, TabWrite, WritePlan
 from sheetops.backends.excel_live import ExcelLiveWorkbook
 from sheetops.errors import RefreshRunning
 from sheetops.refresh import RunResult
-from sheetops.schema import ALL_TABS
+from sheetops.workbook.schema import ALL_TABS
 from sheetops.testing import fake_xlwings as fake
 
 AS_OF = dt.date(2026, 11, 18)
@@ -127,7 +127,7 @@ def test_main_outside_excel_prints_one_sentence_and_exits_1(tmp_path: Path, monk
 def test_importing_the_door_does_not_import_xlwings_or_the_engine() -> None:
     import subprocess
 
-    code = "import sheetops.excel, sys; print('xlwings' in sys.modules, 'sheetops.engine' in sys.modules)"
+    code = "import sheetops.excel, sys; print('xlwings' in sys.modules, 'sheetops.compute' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(Path(excel.__file__).parents[1])}).stdout
     assert out.split() == ["False", "False"]

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sheetops
-from sheetops.cells import parse_money
+from sheetops.workbook.cells import parse_money
 
 from ..builders import order, rows, workbook
 

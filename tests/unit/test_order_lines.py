@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sheetops.order_lines import BLANK, STR, Coded, text
+from sheetops.money.order_lines import BLANK, STR, Coded, text
 
 
 def test_blanks_of_every_kind_share_the_blank_code() -> None:

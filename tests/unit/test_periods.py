@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheetops.periods import period_end, period_start
-from sheetops.settings import Settings
+from sheetops.workbook.periods import period_end, period_start
+from sheetops.workbook.settings import Settings
 
 
 def _days() -> pd.Series:

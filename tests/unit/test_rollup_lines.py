@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sheetops import rollup_lines as rl
-from sheetops.periods import period_start
-from sheetops.settings import Settings
+from sheetops.money import rollup_lines as rl
+from sheetops.workbook.periods import period_start
+from sheetops.workbook.settings import Settings
 
 WEEKLY, MONTHLY = Settings(), Settings(payout_period="Monthly")
 

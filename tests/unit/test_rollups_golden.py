@@ -12,12 +12,12 @@ from typing import Any, Callable
 import pandas as pd
 import pytest
 
-from sheetops import rollups
-from sheetops.commissions import payable_items
-from sheetops.demo import make_demo
-from sheetops.issues import IssueLog
-from sheetops.periods import is_closed
-from sheetops.validate import Program, check_program
+from sheetops.money import rollups
+from sheetops.money.commissions import payable_items
+from sheetops.demo.data import make_demo
+from sheetops.workbook.issues import IssueLog
+from sheetops.workbook.periods import is_closed
+from sheetops.workbook.validate import Program, check_program
 
 from ..builders import ORDER_HEADER, order, workbook
 from ..reports.demo import demo_tabs

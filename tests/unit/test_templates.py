@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetops import schema
+from sheetops.workbook import schema
 from sheetops.backends.base import column_letter
-from sheetops.demo import make_demo
+from sheetops.demo.data import make_demo
 from sheetops.templates import (
     DEFINED_NAMES,
     google_template_requests,

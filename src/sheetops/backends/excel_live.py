@@ -43,7 +43,7 @@ from typing import Any, Iterator, Sequence
 import pandas as pd
 
 from ..errors import NotASheetOpsWorkbook, RefreshRunning, SheetOpsError
-from ..schema import EDITED_TABS, normalize_tab
+from ..workbook.schema import EDITED_TABS, normalize_tab
 from .base import ChartSpec, Grid, TabEdit, TabWrite, WritePlan, column_letter
 from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell

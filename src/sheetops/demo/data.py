@@ -19,10 +19,10 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .demo_orders import HEADER as ORDER_HEADER
-from .demo_orders import WINDOW_DAYS, Catalog, OrderColumns, make_orders
-from .demo_people import BRAND, people_tabs
+from ..workbook import schema
+from .orders import HEADER as ORDER_HEADER
+from .orders import WINDOW_DAYS, Catalog, OrderColumns, make_orders
+from .people import BRAND, people_tabs
 
 Grid = list[list[Any]]
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from . import schema
+from ..workbook import schema
 
 CHUNK = 50_000
 WINDOW_DAYS = 84

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from . import schema
-from .demo_orders import WINDOW_DAYS, Catalog
+from ..workbook import schema
+from .orders import WINDOW_DAYS, Catalog
 
 Grid = list[list[Any]]
 BRAND = "Lumière Beauty"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from .errors import SheetOpsError
+from ..errors import SheetOpsError
 
 ADDIN_NAME = "sheetops.excel.xlam"
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"

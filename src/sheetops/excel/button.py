@@ -1,6 +1,6 @@
 """The Excel door: what the SheetOps ribbon button runs.
 
-The add-in (``sheetops.excel.xlam``, see ``excel_addin.py``) runs
+The add-in (``sheetops.excel.xlam``, see ``addin.py``) runs
 ``import sheetops.excel;sheetops.excel.main()`` through xlwings' ``RunPython``. ``main``
 refreshes the workbook that is open in Excel (``xw.Book.caller()``) with
 ``sheetops.refresh(ExcelLiveWorkbook(book), trigger="excel")``; the as-of date comes from the
@@ -23,10 +23,10 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .errors import SheetOpsError
+from ..errors import SheetOpsError
 
 if TYPE_CHECKING:
-    from .refresh import RunResult
+    from ..refresh import RunResult
 
 TITLE = "SheetOps"
 LOG_LIMIT_BYTES = 1_000_000
@@ -67,11 +67,11 @@ def run(
     mode = "info"
     _set_status(app, "SheetOps is running...")
     try:
-        from .backends.excel_live import ExcelLiveWorkbook
+        from ..backends.excel_live import ExcelLiveWorkbook
 
         backend = ExcelLiveWorkbook(book)
         if refresh is None:
-            from .refresh import refresh as refresh_workbook
+            from ..refresh import refresh as refresh_workbook
 
             refresh = refresh_workbook
         result = refresh(backend, trigger="excel")
@@ -108,7 +108,7 @@ def success_message(result: "RunResult") -> str:
     errors = result.issues.get("error", 0)
     warnings = result.issues.get("warning", 0)
     ready = result.payouts.get("draft", 0)
-    from .backends.base import money_text
+    from ..backends.base import money_text
 
     counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {_plural(ready, 'payout')} ready"
     if ready:
@@ -153,7 +153,7 @@ def write_log(what: str, exc: BaseException | None, path: Path | None = None) ->
 
 
 def _reason(exc: BaseException) -> str:
-    from .backends.excel_live import one_line
+    from ..backends.excel_live import one_line
 
     return one_line(exc)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Sequence
 
 from ..backends.base import RawCell
-from ..cells import DateOrder, Parsed, parse_int, round_half_away
+from ..workbook.cells import DateOrder, Parsed, parse_int, round_half_away
 from . import layouts as L
 from .values import (
     DecimalStyle,

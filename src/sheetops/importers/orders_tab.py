@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from ..backends.base import Grid, Money, Rate, RawCell, TabEdit
-from ..cells import (
+from ..workbook.cells import (
     ORDER_STATUS_WORDS,
     DateOrder,
     handle_key,
@@ -24,7 +24,7 @@ from ..cells import (
     parse_rate,
     parse_text,
 )
-from ..schema import ORDER_STATUSES, normalize_header
+from ..workbook.schema import ORDER_STATUSES, normalize_header
 from .lines import OWNED, Key, Kind, OrderLine, line_key
 from .result import Outcome
 

@@ -19,9 +19,9 @@ from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..backends.base import Grid, WritePlan, Workbook
-from ..cells import DateOrder, parse_text
+from ..workbook.cells import DateOrder, parse_text
 from ..errors import BadArguments, ImportFileError, NotASheetOpsWorkbook
-from ..schema import ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
+from ..workbook.schema import ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
 from .lines import OWNED, map_row
 from .orders_tab import OrdersTab
 from .result import FileResult, ImportIssue, ImportResult

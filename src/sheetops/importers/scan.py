@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from ..backends.base import RawCell
-from ..cells import DateOrder
+from ..workbook.cells import DateOrder
 from ..errors import ImportFileError
 from . import layouts as L
 from .lines import FileContext

@@ -1,4 +1,4 @@
-"""Importer-specific cell parsing, on top of ``cells.py``.
+"""Importer-specific cell parsing, on top of ``workbook/cells.py``.
 
 What exports add to what people type:
 
@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..backends.base import RawCell
-from ..cells import ORDER_STATUS_WORDS, DateOrder, Parsed, parse_datetime, parse_money, parse_rate, shown
+from ..workbook.cells import ORDER_STATUS_WORDS, DateOrder, Parsed, parse_datetime, parse_money, parse_rate, shown
 
 DecimalStyle = Literal["dot", "comma"]
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import schema
-from .backends.base import Grid, money_text
-from .commissions import KIND_COLUMN
-from .issues import IssueLog
+from ..workbook import schema
+from ..backends.base import Grid, money_text
+from ..money.commissions import KIND_COLUMN
+from ..workbook.issues import IssueLog
 from .locks import (Row, BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, money,
                     payout_checksum, rate, text)
-from .schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_STATUSES, PAYOUTS, normalize_header
+from ..workbook.schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_STATUSES, PAYOUTS, normalize_header
 
 TOOL_COLUMNS = ("Payout ID", "Period start", "Period end", "Creator", *PAYOUT_AMOUNT_COLUMNS, "Total", "Currency",
                 "Checksum")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .corrections import Calendar, payout_id_of
 from .locks import Book
-from .schema import PAYOUT_AMOUNT_COLUMNS
+from ..workbook.schema import PAYOUT_AMOUNT_COLUMNS
 
 CARRY_KIND = "Carried in"
 

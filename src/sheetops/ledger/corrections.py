@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .commissions import ITEM_COLUMNS
+from ..money.commissions import ITEM_COLUMNS
 from .locks import Book
-from .periods import current_start, last_closed_start, next_start
-from .settings import Settings
+from ..workbook.periods import current_start, last_closed_start, next_start
+from ..workbook.settings import Settings
 
 WAITING_COLUMNS = ["creator", "key", "kind", "amount_cents", "anchor"]
 
@@ -129,7 +129,7 @@ class Placed:
 
     The fresh items (never locked) are kept as positions in the items frame rather than
     copied: a million-row frame is slow to copy, and the lines are taken from it once, in
-    their final order (``ledger.py``)."""
+    their final order (``payouts.py``)."""
 
     rows: np.ndarray
     """Positions in ``items`` of the fresh items paid in drafts, in the items' order."""

@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema
-from .backends.base import RATE_SCALE, Column, ColumnKind, Grid, TabWrite
-from .cells import is_blank, parse_date, parse_money, parse_rate, shown
-from .commissions import KIND_COLUMN
-from .issues import IssueLog
-from .schema import PAYOUT_AMOUNT_COLUMNS, normalize_header
+from ..workbook import schema
+from ..backends.base import RATE_SCALE, Column, ColumnKind, Grid, TabWrite
+from ..workbook.cells import is_blank, parse_date, parse_money, parse_rate, shown
+from ..money.commissions import KIND_COLUMN
+from ..workbook.issues import IssueLog
+from ..workbook.schema import PAYOUT_AMOUNT_COLUMNS, normalize_header
 
 LEDGER_COLUMNS = (
     "Payout ID", "Item", "Kind", "Creator", "Period start", "Period end", "Campaign", "Rule", "Order ID",

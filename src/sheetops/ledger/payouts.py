@@ -23,19 +23,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import schema
+from ..workbook import schema
 from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
                         take_approvals)
-from .backends.base import Grid
+from ..backends.base import Grid
 from .carry import CARRY_KIND, carry_forward, fixed_carries
-from .commissions import KIND_COLUMN
+from ..money.commissions import KIND_COLUMN
 from .corrections import WAITING_COLUMNS, Placed, calendar, place_items
-from .issues import IssueLog
+from ..workbook.issues import IssueLog
 from .locks import Book, Row, payout_checksum, read_book
-from .payout_export import Payee, export_frame
-from .periods import period_end
-from .schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
-from .settings import Settings
+from .paypal import Payee, export_frame
+from ..workbook.periods import period_end
+from ..workbook.schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
+from ..workbook.settings import Settings
 
 PAYOUT_COLUMNS = [c.name for c in schema.PAYOUTS.columns]
 
@@ -234,7 +234,7 @@ def _drafts(fresh: _Fresh, other: pd.DataFrame, settings: Settings, on_hold: set
     if not len(fresh) and other.empty:
         return pd.DataFrame(columns=[*PAYOUT_COLUMNS, "_creator"]), pd.DataFrame(columns=LINE_COLUMNS)
     sums = _sums(fresh, other)
-    # Fresh items' keys never start with "carry-" (commissions.py): only fixed halves can.
+    # Fresh items' keys never start with "carry-" (money/commissions.py): only fixed halves can.
     carried_out = set(other.loc[other["Item"].str.startswith("carry-out:", na=False), "Payout ID"])
     made = carry_forward(sums, minimum_cents=settings.minimum_payout_cents, on_hold=on_hold)
     total = sums[list(PAYOUT_AMOUNT_COLUMNS)].astype("int64").sum(axis=1)

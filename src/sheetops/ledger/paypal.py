@@ -5,7 +5,7 @@ else Email), Amount, Currency, Customer ID (a stable id of the payout: at most 3
 characters, no spaces), Note (the creator and the period), Wallet (``PAYPAL``).
 
 ``export_frame`` is pure and feeds the ``Payout Export`` tab on every refresh;
-``export_payouts`` reads a workbook and writes the CSV files for ``sheetops export-payouts``:
+``refresh.export_payouts`` writes it as the CSV files of ``sheetops export-payouts``:
 one currency per file, at most 5,000 rows per file (more go to ``FILE-2.csv``, ...). Only
 payouts that are locked and ``Approved`` are exported; ``Paid`` ones never again.
 Payout account values are sensitive: they go into the files and the tab, never into
@@ -14,19 +14,15 @@ messages or logs.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .backends.base import Column, ColumnKind, TabWrite, Workbook, money_text
-from .issues import IssueLog, Severity
+from ..workbook import schema
+from ..backends.base import Column, ColumnKind, TabWrite
+from ..workbook.issues import IssueLog, Severity
 
 EXPORT_COLUMNS = ["Recipient", "Amount", "Currency", "Customer ID", "Note", "Wallet"]
 MAX_ROWS = 5000
@@ -121,62 +117,3 @@ def export_tab(frame: pd.DataFrame) -> TabWrite:
         if c != "Amount":
             frame[c] = frame[c].astype(object)
     return TabWrite(schema.PAYOUT_EXPORT, columns, frame.reset_index(drop=True), header=False)
-
-
-def numbered(out: Path, n: int) -> Path:
-    """``FILE.csv`` for the first file, ``FILE-2.csv``, ``FILE-3.csv`` ... after it."""
-    return out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
-
-
-def write_files(frame: pd.DataFrame, out: Path) -> list[str]:
-    """Write the export rows as PayPal CSV files; returns one line per file written."""
-    if frame.empty:
-        return ["There are no approved, unpaid payouts to export; no file was written."]
-    lines, n = [], 0
-    for currency, group in sorted(frame.groupby("Currency", sort=False), key=lambda g: str(g[0])):
-        for first in range(0, len(group), MAX_ROWS):
-            chunk = group.iloc[first:first + MAX_ROWS]
-            n += 1
-            path = numbered(out, n)
-            _write_csv(path, [[r["Recipient"], money_text(int(r["Amount"])), r["Currency"], r["Customer ID"], r["Note"],
-                               r["Wallet"]] for r in chunk.to_dict("records")])
-            total = money_text(int(chunk["Amount"].sum()))
-            lines.append(f"Wrote {len(chunk)} payout{'s' if len(chunk) != 1 else ''} ({currency} {total}) to {path}.")
-    stale = n + 1
-    while numbered(out, stale).exists():
-        numbered(out, stale).unlink()
-        lines.append(f"Removed {numbered(out, stale)}, left from an earlier export, so nothing is paid twice.")
-        stale += 1
-    return lines
-
-
-def _write_csv(path: Path, rows: list[list[object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".payouts-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def export_payouts(workbook: "str | os.PathLike[str] | Workbook", out: Path) -> list[str]:
-    """Read a workbook and write its approved, unpaid payouts as PayPal Payouts CSV files.
-
-    Returns human lines saying what was written and which approved payouts were left out."""
-    from .backends import open_workbook
-    from .engine import compute, resolve_tabs
-    from .errors import SheetOpsError
-
-    backend = open_workbook(workbook)
-    tabs = resolve_tabs(backend)
-    read = backend.read(list(tabs.values()))
-    done = compute({canon: read.get(actual) for canon, actual in tabs.items()}, None)
-    if done.program.blocking or done.ledger.blocked:
-        raise SheetOpsError(f"{backend.label} has problems that stop payouts; run 'sheetops run' and fix the "
-                            "Errors in the Issues tab, then export again. No file was written.")
-    lines = write_files(done.ledger.export, Path(out))
-    left_out = [i.problem for i in done.log.issues if i.tab == schema.PAYOUTS.name and "Payout Export" in i.problem]
-    return lines + left_out

@@ -14,12 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .backends.base import RATE_SCALE
-from .issues import IssueLog
+from ..backends.base import RATE_SCALE
+from ..workbook.issues import IssueLog
 from .order_lines import Coded, PayableLines, arrow_text, text
-from .periods import is_closed, last_closed_start, period_end, period_start, starts_between
+from ..workbook.periods import is_closed, last_closed_start, period_end, period_start, starts_between
 from .rules import TIE_FIX, creator_tiers, pick_rules, rules_of, tie_message
-from .validate import Program
+from ..workbook.validate import Program
 
 ITEM_COLUMNS = [
     "key", "creator", "period_start", "kind", "Rule", "Campaign", "Order ID", "SKU ID",

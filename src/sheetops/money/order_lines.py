@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .periods import period_start
-from .validate import Program
+from ..workbook.periods import period_start
+from ..workbook.validate import Program
 
 BLANK = -1
 """The code of a blank value (None, NaN or "")."""

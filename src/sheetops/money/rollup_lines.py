@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .settings import Settings
+from ..workbook.settings import Settings
 
 GMV_STATUSES = ("Pending", "Settled", "Refunded", "Frozen")
 NO_PERIOD = np.iinfo(np.int64).max
@@ -31,7 +31,7 @@ def period_numbers(dates: np.ndarray, settings: Settings, day: np.ndarray | None
     numbers mean equal ``periods.period_start``; the next period is one more. ``day``: the
     dates as days since 1970-01-01, when already at hand.
 
-    >>> from sheetops.settings import Settings
+    >>> from sheetops.workbook.settings import Settings
     >>> days = np.array(["2026-11-08T23:59", "2026-11-09T10:00", "2026-11-15T23:59", "2026-11-16"],
     ...                 dtype="datetime64[ns]")
     >>> period_numbers(days, Settings()).tolist()  # 2026-11-09 is a Monday

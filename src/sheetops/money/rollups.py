@@ -13,10 +13,10 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .periods import current_start, last_closed_start, period_end, period_start
+from ..workbook.periods import current_start, last_closed_start, period_end, period_start
 from .rollup_lines import (GMV_STATUSES, NO_PERIOD, OrderIds, SalesArrays, add_at, day_number, distinct_by_code,
                            distinct_pairs, first_rows, group_sums, key_codes, period_number, sales_arrays)
-from .validate import Program
+from ..workbook.validate import Program
 SUMS = ["GMV", "Refunds", "Net GMV", "Orders", "Units", "TikTok commission", "Brand payouts", "Sample cost",
         "Creator cost"]
 RATIOS = ["AOV", "Refund rate", "ROI"]

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .order_lines import Coded
-from .tables import key_series
-from .validate import Program
+from ..workbook.tables import key_series
+from ..workbook.validate import Program
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import Any, Literal, Sequence
 
 import pandas as pd
 
-from .backends.base import ChartSeries, ChartSpec, Column, Money, Ratio, TabWrite, cell_a1, column_letter
-from .validate import Program
+from ..backends.base import ChartSeries, ChartSpec, Column, Money, Ratio, TabWrite, cell_a1, column_letter
+from ..workbook.validate import Program
 
 WIDTH = 8
 """Report content uses columns A..H; charts sit to the right, from column J."""

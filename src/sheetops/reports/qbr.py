@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
-from . import schema
-from .backends.base import TabWrite
-from .periods import is_closed, period_end
-from .report_layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
-from .rollups import sales_lines
-from .validate import Program
+from ..workbook import schema
+from ..backends.base import TabWrite
+from ..workbook.periods import is_closed, period_end
+from .layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
+from ..money.rollups import sales_lines
+from ..workbook.validate import Program
 
 if TYPE_CHECKING:
-    from .engine import Computed
+    from ..compute import Computed
 
 SEGMENT_ROWS = 50
 """At most this many creators are listed per segment; the count says how many there are."""

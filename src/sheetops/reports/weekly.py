@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import schema
-from .backends.base import TabWrite
-from .periods import period_end
+from ..workbook import schema
+from ..backends.base import TabWrite
+from ..workbook.periods import period_end
 from .qbr import quarterly_review
-from .report_layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
-from .rollups import sales_lines
-from .settings import Settings
-from .validate import Program
+from .layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
+from ..money.rollups import sales_lines
+from ..workbook.settings import Settings
+from ..workbook.validate import Program
 
 if TYPE_CHECKING:  # engine imports this module
-    from .engine import Computed
+    from ..compute import Computed
 
 TOP_CREATORS = 10
 TREND_PERIODS = 12

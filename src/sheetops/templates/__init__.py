@@ -1,4 +1,4 @@
-"""The SheetOps templates: the Excel file and the Google Sheet, both from ``schema.py``.
+"""The SheetOps templates: the Excel file and the Google Sheet, both from ``workbook/schema.py``.
 
 - ``layout``: the backend-neutral description (``template_layout()``);
 - ``start_here``: the words of the ``Start Here`` tab;

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     demo = None
     if args.demo:
-        from ..demo import make_demo
+        from ..demo.data import make_demo
 
         demo = make_demo(orders=args.orders, seed=args.seed, today=args.today or dt.date.today())
     write_excel_template(args.path, demo=demo)

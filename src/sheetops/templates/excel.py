@@ -32,7 +32,7 @@ from .fast_rows import splice_rows
 from .layout import TabLayout, TemplateLayout, template_layout
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..demo import DemoData
+    from ..demo.data import DemoData
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """The created/modified time stamped in every generated file, so output is reproducible."""

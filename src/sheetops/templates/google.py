@@ -20,7 +20,7 @@ from .excel import HEADER_FILLS, TAB_COLORS
 from .layout import LIST_ROWS, ColumnLayout, TabLayout, TemplateLayout, quote_tab, template_layout
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..demo import DemoData
+    from ..demo.data import DemoData
 
 Request = dict[str, Any]
 GOOGLE_EPOCH = dt.datetime(1899, 12, 30)

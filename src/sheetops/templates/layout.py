@@ -1,6 +1,6 @@
 """The SheetOps template, described once and independent of any spreadsheet program.
 
-``template_layout()`` turns ``schema.py`` into a ``TemplateLayout``: the tabs in order, each
+``template_layout()`` turns ``workbook/schema.py`` into a ``TemplateLayout``: the tabs in order, each
 with its header, column widths, number formats, dropdowns, frozen rows, protection and any
 fixed content (Settings defaults, the ``Start Here`` guide). The Excel writer
 (``templates.excel``) and the Google Sheets request builder (``templates.google``) both
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .. import schema
+from ..workbook import schema
 from ..backends.base import column_letter
 from .start_here import start_here_rows
 

@@ -1,7 +1,7 @@
 """The words of the ``Start Here`` tab, for a manager who is not a programmer.
 
 The guide is short lines of text in column A (each fits on a screen without wrapping), then
-a table of every tab and column with its help text, generated from ``schema.py`` so it
+a table of every tab and column with its help text, generated from ``workbook/schema.py`` so it
 never falls behind the real workbook.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from .. import schema
+from ..workbook import schema
 
 if TYPE_CHECKING:  # pragma: no cover
     from .layout import TabLayout

@@ -8,14 +8,16 @@ realistic sheet to refresh.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from .sheets_server import SheetsServer
+if TYPE_CHECKING:  # the server's command line imports this module
+    from .sheets_server import SheetsServer
 
 
 def seed_demo(server: SheetsServer, *, orders: int = 200, seed: int = 1, title: str = "SheetOps demo",
               today: dt.date | None = None) -> str:
     """Create the Google template filled with demo data (``orders`` order lines); its ID."""
-    from ..demo import make_demo
+    from ..demo.data import make_demo
     from ..templates.google import google_demo_requests, google_template_requests
 
     created = server.store.create({"properties": {"title": title}})

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from .backends.base import RATE_SCALE, CellError
+from ..backends.base import RATE_SCALE, CellError
 
 T = TypeVar("T")
 Severity = Literal["Error", "Warning", "Info"]

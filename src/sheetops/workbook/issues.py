@@ -11,7 +11,7 @@ from typing import Iterable, Literal
 
 import pandas as pd
 
-from .backends.base import Link, cell_a1
+from ..backends.base import Link, cell_a1
 
 Severity = Literal["Error", "Warning", "Info"]
 SEVERITY_ORDER = {"Error": 0, "Warning": 1, "Info": 2}

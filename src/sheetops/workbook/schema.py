@@ -2,7 +2,7 @@
 
 The templates, the readers, the validators and the ``Start Here`` tab all read this module;
 ``workbook.md`` in the product spec is the source. A column's ``type`` says how its cells
-are parsed (``cells.py``) and formatted in templates:
+are parsed (``cells.py`` beside it) and formatted in templates:
 
 - ``text``: free text; ``handle``: a creator handle; ``code``: a short code (Campaign, Rule)
 - ``money``: an amount in the workbook currency; ``rate``: a percentage

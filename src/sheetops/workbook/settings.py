@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .backends.base import Grid
+from ..backends.base import Grid
 from .cells import DateOrder, is_blank, parse_date, parse_money, shown
 from .issues import IssueLog
 from .schema import SETTINGS, WEEKDAYS, normalize_header

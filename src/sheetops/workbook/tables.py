@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import cells
-from .backends.base import CellError, Grid
+from ..backends.base import CellError, Grid
 from .cells import Parsed
 from .issues import IssueLog
 from .schema import ColumnSpec, TabSpec, normalize_header
@@ -147,7 +147,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
 
 
 def cells_col(idx: int) -> str:
-    from .backends.base import column_letter
+    from ..backends.base import column_letter
 
     return column_letter(idx)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .backends.base import Grid, money_text, rate_text
+from ..backends.base import Grid, money_text, rate_text
 from .issues import IssueLog
 from .settings import Settings, read_settings
 from .tables import Table, key_series, read_table
