@@ -144,14 +144,13 @@ def _run(args: argparse.Namespace) -> int:
 def summary(result: RunResult) -> str:
     """A few plain lines about a run, for people."""
     verb = "Checked (dry run, nothing written)" if result.dry_run else "Refreshed"
-    i, p = result.issues, result.payouts
+    i = result.issues
     lines = [
         f"{verb} {result.workbook} as of {result.as_of.isoformat()} in {result.seconds:.1f} s.",
         "Rows read: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()) + ".",
         f"Issues: {i['error']} errors, {i['warning']} warnings, {i['info']} notes"
         + (" - see the Issues tab." if sum(i.values()) else "."),
-        f"Payouts: {p['draft']} ready to approve (total {_grouped(result.draft_total_cents)}), "
-        f"{p['below_minimum']} below minimum, {p['on_hold']} on hold, {p['locked']} approved or paid.",
+        result.payouts_sentence(),
     ]
     if result.message:
         lines.append(result.message)
@@ -161,12 +160,6 @@ def summary(result: RunResult) -> str:
         if payouts:
             lines.append(f"Payouts: {payouts['new_payouts']} new rows, {payouts['changed_totals']} with a different Total.")
     return "\n".join(lines)
-
-
-def _grouped(cents: int) -> str:
-    """Cents as ``12,245.46`` for people (integer arithmetic, no float)."""
-    whole, frac = divmod(abs(int(cents)), 100)
-    return f"{'-' if cents < 0 else ''}{whole:,}.{frac:02d}"
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .backends.base import Grid
 from .errors import BadArguments
+from .ledger.holds import describe_holds
 from .ledger.payouts import Ledger, build_payouts
 from .ledger.paypal import payees
 from .money.commissions import payable_items
@@ -69,6 +70,8 @@ def compute_program(program: Program, log: IssueLog, previous: dict[str, Grid | 
     names = program.creators.valid.set_index("_creator")["Creator"].astype(str).str.strip().str.lstrip("@").to_dict()
     ledger = build_payouts(items, settings=program.settings, as_of=day, on_hold=program.creators_on_hold(), names=names,
                            previous=previous, recipients=payees(program.creators.valid), log=log)
+    if not ledger.blocked:
+        describe_holds(log, program, ledger.payouts)
     closed = items.loc[is_closed(items["period_start"], day, program.settings), PAID_COLUMNS]
     rollups = build_rollups(program, closed, day)
     return Computed(program, log, day, items, ledger, rollups)

@@ -44,10 +44,29 @@ class RunResult:
         default_factory=lambda: {"draft": 0, "below_minimum": 0, "on_hold": 0, "locked": 0}
     )
     draft_total_cents: int = 0
+    on_hold_total_cents: int = 0
+    on_hold_creators: list[str] = field(default_factory=list)
+    """Handles of the creators whose drafts are On hold (their rows have Errors)."""
     seconds: float = 0.0
     dry_run: bool = False
     changes: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+
+    def payouts_sentence(self) -> str:
+        """The payouts part of every door's summary, in words (money grouped: 12,049.28)."""
+        p = self.payouts
+        held = f"{p['on_hold']} on hold"
+        if p["on_hold"]:
+            names = ", ".join(self.on_hold_creators[:5]) + (" and others" if len(self.on_hold_creators) > 5 else "")
+            held += f" (total {grouped(self.on_hold_total_cents)}, for {names}: fix their Errors in the Issues tab)"
+        text = (f"Payouts: {p['draft']} ready to approve (total {grouped(self.draft_total_cents)}), "
+                f"{p['below_minimum']} below minimum, {held}, {p['locked']} approved or paid.")
+        if p.get("not_locked"):
+            n = p["not_locked"]
+            text += (f" {n} payout{'s' if n != 1 else ''} set to Approved or Paid could not be locked "
+                     "and {} kept as you left {}; see the Issues tab.".format("is" if n == 1 else "are",
+                                                                            "it" if n == 1 else "them"))
+        return text
 
     @property
     def exit_code(self) -> int:
@@ -60,12 +79,19 @@ class RunResult:
             "result": self.result,
             "issues": dict(self.issues),
             "rows": dict(self.rows),
-            "payouts": {**self.payouts, "draft_total": money_text(self.draft_total_cents)},
+            "payouts": {**self.payouts, "draft_total": money_text(self.draft_total_cents),
+                        "on_hold_total": money_text(self.on_hold_total_cents)},
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
             "changes": self.changes,
             "message": self.message,
         }
+
+
+def grouped(cents: int) -> str:
+    """Cents as ``12,245.46`` for people (integer arithmetic, no float)."""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{'-' if cents < 0 else ''}{whole:,}.{frac:02d}"
 
 
 def refresh(
@@ -173,13 +199,19 @@ def _summarise(result: RunResult, done: Computed) -> None:
         "draft": int((status == "Draft").sum()),
         "below_minimum": int((status == "Below minimum").sum()),
         "on_hold": int((status == "On hold").sum()),
-        "locked": int(status.isin(schema.LOCKED_STATUSES).sum()),
+        "locked": int(payouts["Payout ID"].isin(done.ledger.book.ids).sum()) if not payouts.empty else 0,
+        "not_locked": len(done.ledger.refused),
     }
-    result.draft_total_cents = int(payouts.loc[status == "Draft", "Total"].sum()) if not payouts.empty else 0
+    totals = payouts["Total"] if not payouts.empty else pd.Series([], dtype="Int64")
+    result.draft_total_cents = int(totals[status == "Draft"].sum())
+    held = status == "On hold"
+    result.on_hold_total_cents = int(totals[held].sum())
+    result.on_hold_creators = sorted({str(c) for c in payouts.loc[held, "Creator"]}) if held.any() else []
     if done.program.blocking:
         result.message = "A required column is missing, so payouts were not written; see the Issues tab."
     elif done.ledger.blocked:
-        result.message = "Payouts were not written: the Ledger or an approval needs a person; see the Issues tab."
+        result.message = ("Payouts were not written: the Ledger tab (the tool's record of locked payouts) is damaged; "
+                          "restore it from version history, see the Issues tab.")
 
 
 def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *, started_wall: dt.datetime,

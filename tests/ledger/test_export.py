@@ -95,11 +95,25 @@ def test_customer_id_is_short_stable_and_has_no_spaces(day, handle: str) -> None
     assert cid == customer_id(pid) and cid != customer_id(pid + "x")
 
 
-def test_export_refuses_a_workbook_whose_payouts_are_blocked(tmp_path: Path) -> None:
+def test_an_approval_that_cannot_be_locked_is_not_exported_and_stops_nothing_else(tmp_path: Path) -> None:
     wb = program()
     run(wb, "2026-11-18")
     approve(wb, "2026-11-09/dadjokesdan")
-    del wb.tabs["Commission Lines"]
+    approve(wb, "2026-11-09/glowwithmia")
+    grid = wb.tabs["Commission Lines"]
+    wb.tabs["Commission Lines"] = [grid[0], *(r for r in grid[1:] if r[0] != "2026-11-09/dadjokesdan")]
+    lines = export_payouts(wb, tmp_path / "x.csv")
+    exported = read_csv(tmp_path / "x.csv")
+    assert [r[0] for r in exported] == [ACCOUNT] and lines[0].startswith("Wrote 1 payout")
+
+
+def test_export_refuses_a_workbook_whose_ledger_is_damaged(tmp_path: Path) -> None:
+    wb = program()
+    run(wb, "2026-11-18")
+    approve(wb, "2026-11-09/glowwithmia")
+    run(wb, "2026-11-18")
+    ledger = wb.tabs["Ledger"]
+    wb.tabs["Ledger"] = ledger[:-1]  # an item row of the locked payout deleted by hand
     with pytest.raises(SheetOpsError) as info:
         export_payouts(wb, tmp_path / "x.csv")
     assert ACCOUNT not in str(info.value) and not (tmp_path / "x.csv").exists()

@@ -9,7 +9,7 @@ from ..builders import order, rows, workbook
 from .helpers import approve, cents, errors, lines_of, payouts, run, set_cell
 
 W1, W2, W3 = "2026-11-02", "2026-11-09", "2026-11-16"
-MIA = "glowwithmia"
+MIA, DAN = "glowwithmia", "dadjokesdan"
 
 
 def adjustments(*entries: tuple[str, str, object, str]) -> dict[str, list[list[object]]]:
@@ -32,30 +32,38 @@ def test_rule_2_a_lock_takes_the_lines_shown_not_a_fresh_computation() -> None:
     assert [line["Kind"] for line in lines_of(wb, f"{W3}/{MIA}")] == ["Correction"]
 
 
-def test_rule_2_a_total_that_differs_from_its_lines_is_not_locked() -> None:
-    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10")])
+def test_rule_2_a_total_that_differs_from_its_lines_is_not_locked_and_stops_no_one_else() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", DAN, 300, settled="2026-11-10")])
     run(wb, "2026-11-18")
     set_cell(wb, "Payouts", f"{W2}/{MIA}", "Total", 99.0)
     approve(wb, f"{W2}/{MIA}")
-    before = {t: [list(r) for r in wb.tabs[t]] for t in ("Payouts", "Commission Lines", "Ledger")}
+    wb.tabs["Orders"].append(order("O3", DAN, 100, settled="2026-11-11"))  # Dan's week changes meanwhile
     result = run(wb, "2026-11-18")
-    assert result.exit_code == 1 and "not written" in result.message
-    assert {t: wb.tabs[t] for t in before} == before  # nothing locked, nothing rewritten
-    assert any("changed by hand" in e["Problem"] and e["Cell"] == "Payouts!N2" for e in errors(wb))
+    assert result.exit_code == 1 and not result.message and result.payouts["not_locked"] == 1
+    mia = payouts(wb)[f"{W2}/{MIA}"]
+    assert (mia["Status"], cents(mia["Total"])) == ("Approved", 9900)  # kept as the person left it
+    assert [cents(r["Amount"]) for r in lines_of(wb, f"{W2}/{MIA}")] == [1000]  # the lines it showed
+    assert cents(payouts(wb)[f"{W2}/{DAN}"]["Total"]) == 4000 and not rows(wb, "Ledger")  # Dan refreshed
+    assert [e["Cell"] for e in errors(wb)] == ["Payouts!N3"] and "changed by hand" in errors(wb)[0]["Problem"]
+    run(wb, "2026-11-18")  # the same again until a person resolves it
+    assert payouts(wb)[f"{W2}/{MIA}"]["Status"] == "Approved" and len(errors(wb)) == 1
     approve(wb, f"{W2}/{MIA}", "Draft")  # what the Error says to do
     run(wb, "2026-11-18")
     assert cents(payouts(wb)[f"{W2}/{MIA}"]["Total"]) == 1000 and not errors(wb)
 
 
-def test_rule_2_lines_gone_means_no_lock() -> None:
-    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10")])
+def test_rule_2_lines_gone_means_no_lock_for_that_row_alone() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", DAN, 300, settled="2026-11-10")])
     run(wb, "2026-11-18")
     approve(wb, f"{W2}/{MIA}")
-    del wb.tabs["Commission Lines"]
+    approve(wb, f"{W2}/{DAN}")
+    grid = wb.tabs["Commission Lines"]
+    wb.tabs["Commission Lines"] = [grid[0], *(r for r in grid[1:] if r[0] != f"{W2}/{MIA}")]
     result = run(wb, "2026-11-18")
-    assert result.exit_code == 1 and "Commission Lines" not in wb.tabs
+    assert result.exit_code == 1 and result.payouts["locked"] == 1 and result.payouts["not_locked"] == 1
     assert any("Commission Lines" in e["Problem"] for e in errors(wb))
-    assert not [r for r in rows(wb, "Ledger")]
+    assert [r["Payout ID"] for r in rows(wb, "Ledger") if r["Kind"] == "Payout"] == [f"{W2}/{DAN}"]
+    assert payouts(wb)[f"{W2}/{MIA}"]["Status"] == "Approved" and not lines_of(wb, f"{W2}/{MIA}")
 
 
 def test_rule_1_and_3_a_locked_row_edited_by_hand_is_an_error_and_kept_as_found() -> None:
@@ -162,6 +170,30 @@ def test_rule_6_carry_into_a_payout_that_is_then_locked() -> None:
     assert cents(payouts(wb)[f"{W2}/{MIA}"]["Total"]) == 4000  # the locked row never changes
 
 
+def test_rule_6_status_follows_the_total_after_a_carry_was_locked() -> None:
+    """A row that carried its amount forward (Total 0) and later gets amounts of its own: at or
+    above the minimum it is Draft, negative it is Draft, positive below it Below minimum."""
+    def season() -> object:
+        wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-03"), order("O2", MIA, 300, settled="2026-11-10")],
+                      minimum_payout=20)
+        run(wb, "2026-11-18")
+        approve(wb, f"{W2}/{MIA}")
+        run(wb, "2026-11-18")
+        assert payouts(wb)[f"{W1}/{MIA}"]["Status"] == "Below minimum"
+        return wb
+
+    wb = season()
+    wb.tabs["Orders"].append(order("O3", MIA, 300, settled="2026-11-04"))  # settles late into W1: +30.00
+    run(wb, "2026-11-18")
+    early = payouts(wb)[f"{W1}/{MIA}"]
+    assert (cents(early["Total"]), early["Status"]) == (3000, "Draft")
+    wb = season()
+    wb.tabs["Adjustments"] = [["Creator", "Date", "Amount", "Reason"], [MIA, "2026-11-04", "-7.00", "Sample returned"]]
+    run(wb, "2026-11-18")
+    early = payouts(wb)[f"{W1}/{MIA}"]
+    assert (cents(early["Total"]), early["Status"]) == (-700, "Draft")
+
+
 def test_rule_6_approving_a_below_minimum_row_pays_it_as_shown() -> None:
     wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10")], minimum_payout=20)
     run(wb, "2026-11-18")
@@ -174,16 +206,35 @@ def test_rule_6_approving_a_below_minimum_row_pays_it_as_shown() -> None:
     assert cents(payouts(wb)[f"{W3}/{MIA}"]["Carried in"]) == 0 and cents(payouts(wb)[f"{W3}/{MIA}"]["Total"]) == 4000
 
 
-def test_rule_7_on_hold_cannot_be_approved() -> None:
+def test_rule_7_an_approval_is_locked_as_shown_when_the_creator_has_an_error_since() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", DAN, 300, settled="2026-11-10")])
+    run(wb, "2026-11-18")
+    approve(wb, f"{W2}/{MIA}")
+    wb.tabs["Orders"].append(order("O3", MIA, "12O.00", settled="2026-11-11"))  # a bad GMV arrives
+    wb.tabs["Orders"].append(order("O4", MIA, 50, settled="2026-11-17"))
+    result = run(wb, "2026-11-25")
+    mia, dan = payouts(wb)[f"{W2}/{MIA}"], payouts(wb)[f"{W2}/{DAN}"]
+    assert (mia["Status"], cents(mia["Total"])) == ("Approved", 1000)  # locked as shown
+    assert [r["Payout ID"] for r in rows(wb, "Ledger") if r["Kind"] == "Payout"] == [f"{W2}/{MIA}"]
+    assert payouts(wb)[f"{W3}/{MIA}"]["Status"] == "On hold" and dan["Status"] == "Draft"
+    assert result.payouts["on_hold"] == 1 and result.to_json()["payouts"]["on_hold_total"] == "5.00"
+    (error,) = errors(wb)
+    assert error["Tab"] == "Orders" and "holds 1 draft payout of @glowwithmia, 5.00 in all" in error["Problem"]
+    wb.tabs["Orders"][3][9] = "120.00"  # the person fixes the cell: the late line is a late item in W3
+    run(wb, "2026-11-25")
+    assert cents(payouts(wb)[f"{W3}/{MIA}"]["Total"]) == 1200 + 500 and not errors(wb)
+    assert payouts(wb)[f"{W3}/{MIA}"]["Status"] == "Draft"
+
+
+def test_rule_7_an_approval_of_a_row_shown_on_hold_is_locked_as_shown() -> None:
+    """What an On hold row shows leaves the lines in Error out, so locking it pays nothing that
+    is known to be wrong; once the row is fixed its amount comes as a late item."""
     wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", MIA, 100, status="Bogus")])
     run(wb, "2026-11-18")
     assert payouts(wb)[f"{W2}/{MIA}"]["Status"] == "On hold"
     approve(wb, f"{W2}/{MIA}")
     result = run(wb, "2026-11-18")
-    assert result.exit_code == 1 and any("On hold" in e["Problem"] for e in errors(wb))
-    assert payouts(wb)[f"{W2}/{MIA}"]["Status"] == "Approved" and not rows(wb, "Ledger")
-    wb.tabs["Orders"][2][7] = "Pending"  # the person fixes the error: the lines they saw are locked
-    run(wb, "2026-11-18")
+    assert result.payouts["locked"] == 1 and [e["Tab"] for e in errors(wb)] == ["Orders"]
     assert [r["Payout ID"] for r in rows(wb, "Ledger") if r["Kind"] == "Payout"] == [f"{W2}/{MIA}"]
 
 

@@ -8,8 +8,10 @@
 - A row the tool wrote as locked that the Ledger no longer knows means the Ledger was
   damaged: an Error, and no payouts are written.
 
-Refusing a lock stops payouts from being written on this run, so that the lines the person
-looked at stay on screen until they resolve it.
+A lock that cannot be taken affects that row alone (rule 2 of money.md, revised): an Error
+at its Status cell, and the row is written back as the person left it, with the lines it
+showed, until they resolve it. Every other payout is refreshed as usual. Only a damaged
+Ledger (the tool's memory) stops all payouts.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ PAYOUT_COLUMNS = tuple(c.name for c in PAYOUTS.columns)
 LINE_COLUMNS = ["Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
                 "Base", "Rate", "Amount", "Item"]
 REAPPROVE = ("Set the Status back to Draft and refresh; check the payout SheetOps shows, then approve it again. "
-             "Until then SheetOps writes no payouts.")
+             "Until then this row is kept as you left it and is not paid; other payouts are not affected.")
 
 
 @dataclass
@@ -155,26 +157,42 @@ def lost_locks(seen: Seen, book: Book, claimed: set[int], log: IssueLog) -> bool
     return lost
 
 
-def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: set[int], on_hold: set[str],
-                   as_of: dt.date, log: IssueLog) -> bool:
-    """Lock every row newly set to Approved or Paid; False when any of them cannot be locked."""
+@dataclass
+class Refused:
+    """Rows set to Approved or Paid that could not be locked on this run: each is written back
+    as the person left it, with the Commission Lines it showed (``lines``: parsed items)."""
+
+    rows: dict[str, Row] = field(default_factory=dict)
+    lines: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> set[str]:
+        return set(self.rows)
+
+
+def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: set[int],
+                   as_of: dt.date, log: IssueLog) -> Refused:
+    """Lock every row newly set to Approved or Paid, as the previous run showed it (also when
+    its creator has an Error since: rule 7); the rows that cannot be locked, each with an Error."""
     requests = [r for r in seen.rows if r["Status"] in LOCKED_STATUSES and int(r["_row"]) not in claimed
                 and str(r["Payout ID"]) not in book.ids]
+    refused = Refused()
     if not requests:
-        return True
+        return refused
     lines = _lines_by_payout(lines_grid)
     owner = book.payouts.set_index("Payout ID")["creator"]
     taken = {(owner[p], k) for p, k in zip(book.items["Payout ID"], book.items["key"])} if len(book.items) else set()
-    ok = True
     new_payouts: list[Row] = []
     new_items: list[Row] = []
     for r in requests:
-        problem, fix, items = _lock_one(r, lines, taken, on_hold)
+        problem, fix, items = _lock_one(r, lines, taken)
         if problem:
-            ok = False
             cols = r["_cols"]
             log.add("Error", PAYOUTS.name, int(r["_row"]), "Status", r["Status"], problem, fix,
-                    col_index=cols.get("Status"), creator=creator_of(str(r["Payout ID"])))
+                    col_index=cols.get("Status"))
+            pid = str(r["Payout ID"]) or f"row {r['_row']}"
+            refused.rows[pid] = r
+            refused.lines[pid] = (lines or {}).get(str(r["Payout ID"]), []) if r["Payout ID"] else []
             continue
         pid = str(r["Payout ID"])
         taken |= {(creator_of(pid), str(i["key"])) for i in items}
@@ -183,9 +201,9 @@ def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: 
                             "period_end": pd.Timestamp(r["Period end"]), "Total": int(r["Total"] or 0),
                             "Items": len(items), "Currency": r["Currency"], "Status": r["Status"], "Locked on": as_of})
         new_items += items
-    if ok:
+    if new_payouts:
         book.add(new_payouts, [pd.DataFrame(new_items, columns=BOOK_ITEM_COLUMNS)])
-    return ok
+    return refused
 
 
 def _lines_by_payout(grid: Grid | None) -> dict[str, list[Row]] | None:
@@ -204,16 +222,12 @@ def _lines_by_payout(grid: Grid | None) -> dict[str, list[Row]] | None:
     return out
 
 
-def _lock_one(r: Row, lines: dict[str, list[Row]] | None, taken: set[tuple[str, str]],
-              on_hold: set[str]) -> tuple[str, str, list[Row]]:
+def _lock_one(r: Row, lines: dict[str, list[Row]] | None, taken: set[tuple[str, str]]) -> tuple[str, str, list[Row]]:
     """Why the row cannot be locked (problem, how to fix), or its items."""
     pid = str(r["Payout ID"])
     restore = "Restore the Commission Lines tab from version history and refresh, or " + REAPPROVE[0].lower() + REAPPROVE[1:]
     if not pid or "/" not in pid or r["Period start"] is None or r["Period end"] is None:
         return f"Row {r['_row']} was set to {r['Status']} but is not a payout SheetOps wrote.", REAPPROVE, []
-    if creator_of(pid) in on_hold:
-        return (f"Payout {pid} is On hold because this creator has Errors, so it cannot be {r['Status']}.",
-                "Fix this creator's Errors listed in Issues and refresh, or set the Status back to On hold.", [])
     if r["Total"] is None or r["Checksum"] != payout_checksum(r, locked=False):
         return (f"The amounts of payout {pid} were changed by hand, so it cannot be locked as {r['Status']}.",
                 REAPPROVE, [])

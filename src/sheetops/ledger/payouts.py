@@ -3,9 +3,10 @@
 ``build_payouts`` is the whole of money.md's "Payouts, locking and later changes":
 
 1. read the Ledger (locked payouts and their items) and the Payouts rows as people left them
-   (``locks.py``, ``approvals.py``); a damaged Ledger or a lock that cannot be taken stops
-   payouts from being written on this run;
-2. lock the rows people set to Approved or Paid, with the lines the previous run showed;
+   (``locks.py``, ``approvals.py``); only a damaged Ledger stops payouts from being written;
+2. lock the rows people set to Approved or Paid, with the lines the previous run showed (also
+   when the creator has an Error since); a row that cannot be locked is an Error on that row
+   alone and is written back as the person left it, with the lines it showed;
 3. place every item: in its own period, or as a late item or a ``Correction`` in the
    creator's next open period, or waiting for one to close (``corrections.py``);
 4. sum the drafts, carry amounts below the minimum forward (``carry.py``), set statuses;
@@ -24,14 +25,14 @@ import numpy as np
 import pandas as pd
 
 from ..workbook import schema
-from .approvals import (LINE_COLUMNS, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
+from .approvals import (LINE_COLUMNS, Refused, Seen, check_locked_rows, expected_rows, lost_locks, read_seen,
                         take_approvals)
 from ..backends.base import Grid
 from .carry import CARRY_KIND, carry_forward, fixed_carries
 from ..money.commissions import KIND_COLUMN
 from .corrections import WAITING_COLUMNS, Placed, calendar, place_items
 from ..workbook.issues import IssueLog
-from .locks import Book, Row, payout_checksum, read_book
+from .locks import Book, Row, creator_of, payout_checksum, read_book
 from .paypal import Payee, export_frame
 from ..workbook.periods import period_end
 from ..workbook.schema import PAYOUT_AMOUNT_COLUMNS, PAYOUT_PEOPLE_COLUMNS
@@ -53,8 +54,10 @@ class Ledger:
     waiting: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WAITING_COLUMNS))
     """Items (and corrections) earned but not yet in any payout: their period has not closed."""
     blocked: bool = False
-    """The Ledger is damaged or a lock could not be taken: write no payouts on this run."""
+    """The Ledger is damaged: write no payouts on this run."""
     extra_columns: list[str] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)
+    """Payout IDs set to Approved or Paid that could not be locked: written back as found."""
 
 
 def payout_id(period_start: pd.Series, creator_key: pd.Series) -> pd.Series:
@@ -91,24 +94,24 @@ def build_payouts(
     claimed = {int(r["_found"]["_row"]) for r in locked_rows.values() if r["_found"]}
     if lost_locks(seen, book, claimed, log):
         return _blocked(book)
-    if not take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, on_hold=on_hold,
-                          as_of=as_of, log=log):
-        return _blocked(book)
+    refused = take_approvals(seen, previous.get(schema.COMMISSION_LINES), book, claimed=claimed, as_of=as_of, log=log)
     by_id, expected = seen.by_id(), expected_rows(book)
     for pid in book.ids - locked_rows.keys():  # locked on this run, exactly as the person saw them
         locked_rows[pid] = {**expected[pid], "Status": by_id[pid]["Status"], "_found": by_id[pid]}
     cal = calendar(book, settings, as_of)
     placed, waiting = place_items(items, book, cal)
     fixed, fixed_wait = fixed_carries(book, cal)
-    fresh = _fresh_lines(items, placed, names)
+    fresh = _fresh_lines(items, placed, names).without(refused.ids)
     other = _other_lines(placed.corrections, fixed, names)
+    other = other[~other["Payout ID"].isin(refused.ids)]
     drafts, carry_lines = _drafts(fresh, other, settings, on_hold, names)
-    lines = _all_lines([_locked_lines(book)] if len(book.items) else [], fresh, [other, carry_lines])
-    payouts = _assemble(drafts, locked_rows, book, seen)
+    lines = _all_lines([_locked_lines(book)] if len(book.items) else [], fresh,
+                       [other, carry_lines, _kept_lines(refused)])
+    payouts = _assemble(drafts, locked_rows, book, seen, refused)
     if len(fixed_wait):
         waiting = pd.concat([waiting, fixed_wait.assign(kind=CARRY_KIND)], ignore_index=True)
     export = export_frame(payouts, recipients or {}, log=log, locked=book.ids)
-    return Ledger(payouts, lines, book, export, waiting[WAITING_COLUMNS], False, list(seen.extra))
+    return Ledger(payouts, lines, book, export, waiting[WAITING_COLUMNS], False, list(seen.extra), refused.ids)
 
 
 def _blocked(book: Book) -> Ledger:
@@ -137,6 +140,15 @@ class _Fresh:
     def take(self, column: str, order: np.ndarray | None = None) -> pd.Series:
         source, at = self.columns[column]
         return source.take(at if order is None else at[order]).reset_index(drop=True)
+
+    def without(self, payout_ids: set[str]) -> "_Fresh":
+        """These lines less those of the given payouts (rows kept as a person left them)."""
+        drop = self.payouts["Payout ID"].isin(payout_ids).to_numpy()
+        if not drop.any():
+            return self
+        keep = ~drop[self.payout]
+        columns = {c: (source, at[keep]) for c, (source, at) in self.columns.items()}
+        return _Fresh(columns, self.payouts, self.payout[keep], self.kinds[keep], self.kind_names, self.amounts[keep])
 
     def in_order(self, order: np.ndarray) -> dict[str, pd.Series]:
         """Every column, its lines in ``order`` (each position array is indexed once)."""
@@ -238,7 +250,10 @@ def _drafts(fresh: _Fresh, other: pd.DataFrame, settings: Settings, on_hold: set
     carried_out = set(other.loc[other["Item"].str.startswith("carry-out:", na=False), "Payout ID"])
     made = carry_forward(sums, minimum_cents=settings.minimum_payout_cents, on_hold=on_hold)
     total = sums[list(PAYOUT_AMOUNT_COLUMNS)].astype("int64").sum(axis=1)
-    below = ((total > 0) & (total < settings.minimum_payout_cents)) | sums["_below"] | sums["Payout ID"].isin(carried_out)
+    # Status follows the current Total (rule 6): positive and below the minimum, or 0 because
+    # everything was carried forward, is Below minimum; at or above it, or negative, is Draft.
+    carried_all = (total == 0) & (sums["_below"] | sums["Payout ID"].isin(carried_out))
+    below = ((total > 0) & (total < settings.minimum_payout_cents)) | carried_all
     status = np.where(sums["creator"].isin(on_hold), "On hold", np.where(below, "Below minimum", "Draft"))
     drafts = pd.DataFrame({
         "Payout ID": sums["Payout ID"], "Period start": sums["period_start"],
@@ -323,13 +338,32 @@ def _locked_lines(book: Book) -> pd.DataFrame:
     }).replace({"": None})
 
 
-def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, Row], book: Book, seen: Seen) -> pd.DataFrame:
-    """Locked rows and drafts together, sorted by creator and period, people's columns carried."""
+def _kept_lines(refused: Refused) -> pd.DataFrame:
+    """The Commission Lines that rows refused a lock showed on the previous run, as they were."""
+    out = pd.DataFrame([
+        {"Payout ID": pid, "Creator": i["Creator"], **{c: i.get(c) for c in ("Campaign", "Rule", "Order ID", "SKU ID",
+                                                                              "Content ID")},
+         "Kind": i["kind"], "Base": i["base_cents"], "Rate": i["rate"], "Amount": i["amount_cents"], "Item": i["key"]}
+        for pid, items in refused.lines.items() for i in items
+    ], columns=LINE_COLUMNS)
+    for c in ("Base", "Rate", "Amount"):
+        out[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
+    return out
+
+
+def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, Row], book: Book, seen: Seen,
+              refused: Refused | None = None) -> pd.DataFrame:
+    """Locked rows, rows refused a lock (as found) and drafts together, sorted by creator and
+    period, people's columns carried."""
     starts = book.payouts.set_index("Payout ID")
+    kept = (refused or Refused()).rows
     locked = pd.DataFrame([
-        {**{c: r.get(c) for c in PAYOUT_COLUMNS}, "_creator": starts.loc[pid, "creator"],
-         "_sort": pd.Timestamp(starts.loc[pid, "period_start"]), "_seen": r["_found"]}
-        for pid, r in locked_rows.items()
+        *({**{c: r.get(c) for c in PAYOUT_COLUMNS}, "_creator": starts.loc[pid, "creator"],
+           "_sort": pd.Timestamp(starts.loc[pid, "period_start"]), "_seen": r["_found"]}
+          for pid, r in locked_rows.items()),
+        *({**{c: r.get(c) for c in PAYOUT_COLUMNS}, "_creator": creator_of(str(r["Payout ID"] or "")),
+           "_sort": pd.Timestamp(r["Period start"]) if r.get("Period start") else pd.NaT, "_seen": r}
+          for r in kept.values()),
     ], columns=[*PAYOUT_COLUMNS, "_creator", "_sort", "_seen"])
     by_id = seen.by_id()
     drafts = drafts.assign(_sort=pd.to_datetime(drafts["Period start"]),
