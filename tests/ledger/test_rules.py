@@ -354,3 +354,20 @@ def test_a_bonus_counts_payable_lines_that_no_percent_rule_pays() -> None:
     run(wb, "2026-11-10")
     assert [(line["Kind"], line["Rule"], cents(line["Amount"])) for line in lines_of(wb, f"{W1}/{MIA}")] == [
         ("Bonus", "B", 1000 + 100)]
+
+
+def test_a_status_typo_is_kept_as_typed_not_approved_and_told() -> None:
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", DAN, 300, settled="2026-11-10")])
+    run(wb, "2026-11-18")
+    approve(wb, f"{W2}/{MIA}", "Approvd")
+    result = run(wb, "2026-11-18")
+    row = payouts(wb)[f"{W2}/{MIA}"]
+    assert row["Status"] == "Approvd" and not rows(wb, "Ledger") and result.payouts["locked"] == 0
+    (warning,) = [i for i in rows(wb, "Issues") if i["Severity"] == "Warning"]
+    assert warning["Cell"] == "Payouts!N3" and "Approved" in warning["How to fix"] and "not approved" in warning["Problem"]
+    assert not rows(wb, "Payout Export")
+    run(wb, "2026-11-18")  # still as typed on the next run
+    assert payouts(wb)[f"{W2}/{MIA}"]["Status"] == "Approvd"
+    approve(wb, f"{W2}/{MIA}", "approved")  # any case of a known word is that word
+    run(wb, "2026-11-18")
+    assert [r["Payout ID"] for r in rows(wb, "Ledger") if r["Kind"] == "Payout"] == [f"{W2}/{MIA}"]

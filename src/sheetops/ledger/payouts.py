@@ -108,6 +108,7 @@ def build_payouts(
     lines = _all_lines([_locked_lines(book)] if len(book.items) else [], fresh,
                        [other, carry_lines, _kept_lines(refused)])
     payouts = _assemble(drafts, locked_rows, book, seen, refused)
+    _keep_unknown_statuses(payouts, book, refused, seen, log)
     if len(fixed_wait):
         waiting = pd.concat([waiting, fixed_wait.assign(kind=CARRY_KIND)], ignore_index=True)
     export = export_frame(payouts, recipients or {}, log=log, locked=book.ids)
@@ -378,6 +379,24 @@ def _assemble(drafts: pd.DataFrame, locked_rows: dict[str, Row], book: Book, see
     for c in (*PAYOUT_AMOUNT_COLUMNS, "Total"):
         out[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out[[*PAYOUT_COLUMNS, *seen.extra]]
+
+
+def _keep_unknown_statuses(payouts: pd.DataFrame, book: Book, refused: Refused, seen: Seen, log: IssueLog) -> None:
+    """A Status a person typed that is no known word (``Approvd``) stays as typed, is treated as
+    not approved, and gets an Issue at its cell with the words SheetOps knows."""
+    by_id = seen.by_id()
+    for n, pid in enumerate(payouts["Payout ID"].astype(str)):
+        found = by_id.get(pid)
+        typed = str(found["Status"]).strip() if found and found["Status"] is not None else ""
+        if not typed or typed in schema.PAYOUT_STATUSES or pid in book.ids or pid in refused.ids:
+            continue
+        shown = payouts.at[n, "Status"]
+        payouts.at[n, "Status"] = found["Status"]
+        log.add("Warning", schema.PAYOUTS.name, int(found["_row"]), "Status", typed,
+                f"Payout {pid} has the Status '{typed}', which SheetOps does not know, so it is not approved: "
+                f"SheetOps treats it as {shown} and leaves your word as you typed it.",
+                f"Type one of: {', '.join(schema.PAYOUT_STATUSES)} (Approved to approve it).",
+                col_index=found["_cols"].get("Status"))
 
 
 __all__ = ["LINE_COLUMNS", "Ledger", "build_payouts", "checksum", "payout_id"]
