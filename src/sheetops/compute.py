@@ -17,8 +17,9 @@ from .ledger.payouts import Ledger, build_payouts
 from .ledger.paypal import payees
 from .money.commissions import payable_items
 from .money.rollups import Rollups, build_rollups
+from .money.unpaid import tally
 from .workbook import schema
-from .workbook.issues import IssueLog
+from .workbook.issues import IssueLog, group_issues
 from .workbook.periods import is_closed
 from .workbook.validate import Program, check_program
 
@@ -70,6 +71,9 @@ def compute_program(program: Program, log: IssueLog, previous: dict[str, Grid | 
     names = program.creators.valid.set_index("_creator")["Creator"].astype(str).str.strip().str.lstrip("@").to_dict()
     ledger = build_payouts(items, settings=program.settings, as_of=day, on_hold=program.creators_on_hold(), names=names,
                            previous=previous, recipients=payees(program.creators.valid), log=log)
+    tally(program, log)
+    orders = program.orders.frame
+    group_issues(log, {program.orders.name: pd.Series(orders["GMV"].to_numpy(), index=orders["_row"].to_numpy())})
     if not ledger.blocked:
         describe_holds(log, program, ledger.payouts)
     closed = items.loc[is_closed(items["period_start"], day, program.settings), PAID_COLUMNS]

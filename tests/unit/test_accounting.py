@@ -42,7 +42,8 @@ def test_rows_read_equal_rows_used_plus_rows_flagged(noise: list[list[Any]], ord
         frame = table.frame
         used, flagged = int((~frame["_error"]).sum()), int(frame["_error"].sum())
         assert table.rows_read == used + flagged == len(frame)
-        error_rows = {i.row for i in errors if i.tab == table.name and i.severity == "Error" and i.row and i.row > 1}
+        error_rows = {r for i in errors if i.tab == table.name and i.severity == "Error" and i.row
+                      for r in (i.rows or (i.row,)) if r > 1}
         flagged_rows = set(frame.loc[frame["_error"], "_row"])
         if table.missing_required:
             assert flagged_rows == set(frame["_row"]), "a missing required column flags every row of the tab"

@@ -46,15 +46,22 @@ def describe_holds(log: IssueLog, program: Program, payouts: pd.DataFrame) -> No
     held = held_drafts(payouts)
     said: set[tuple[str, int]] = set()
     for n, issue in enumerate(log.issues):
-        key = (issue.tab, issue.row if issue.row is not None else -1)
-        creator = owners.get(key)
-        if issue.severity != "Error" or creator is None or key in said:
+        if issue.severity != "Error" or issue.row is None:
             continue
-        said.add(key)  # one row can have several Errors; the first says what the row holds
-        count, total = held.get(creator, (0, 0))
+        keys = [(issue.tab, r) for r in (issue.rows or (issue.row,))]
+        creators = sorted({owners[k] for k in keys if k in owners and k not in said})
+        said.update(keys)  # a row with several Errors: its first Error says what the row holds
+        if not creators:
+            continue
+        count = sum(held.get(c, (0, 0))[0] for c in creators)
+        total = sum(held.get(c, (0, 0))[1] for c in creators)
+        cells = "these cells are" if len(keys) > 1 else "this cell is"
+        who = f"@{creators[0]}" if len(creators) == 1 else (
+            f"{len(creators)} creators ({', '.join('@' + c for c in creators[:5])}{', ...' if len(creators) > 5 else ''})")
         if count:
-            what = (f"It holds {count} draft payout{'s' if count != 1 else ''} of @{creator}, "
-                    f"{money_text(total)} in all, until this cell is fixed.")
+            what = (f"It holds {count} draft payout{'s' if count != 1 else ''} of {who}, "
+                    f"{money_text(total)} in all, until {cells} fixed.")
         else:
-            what = f"It puts @{creator}'s draft payouts On hold until this cell is fixed (none are drafted yet)."
-        log.issues[n] = replace(issue, problem=f"{issue.problem.rstrip()} {what}", creator=creator)
+            what = f"It puts the draft payouts of {who} On hold until {cells} fixed (none are drafted yet)."
+        log.issues[n] = replace(issue, problem=f"{issue.problem.rstrip()} {what}",
+                                creator=creators[0] if len(creators) == 1 else issue.creator)

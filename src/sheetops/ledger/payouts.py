@@ -387,7 +387,9 @@ def _keep_unknown_statuses(payouts: pd.DataFrame, book: Book, refused: Refused, 
     by_id = seen.by_id()
     for n, pid in enumerate(payouts["Payout ID"].astype(str)):
         found = by_id.get(pid)
-        typed = str(found["Status"]).strip() if found and found["Status"] is not None else ""
+        if found is None:
+            continue
+        typed = str(found["Status"]).strip() if found["Status"] is not None else ""
         if not typed or typed in schema.PAYOUT_STATUSES or pid in book.ids or pid in refused.ids:
             continue
         shown = payouts.at[n, "Status"]

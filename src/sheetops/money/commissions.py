@@ -19,6 +19,7 @@ from ..workbook.issues import IssueLog
 from .order_lines import Coded, PayableLines, arrow_text, text
 from ..workbook.periods import is_closed, last_closed_start, period_end, period_start, starts_between
 from .rules import TIE_FIX, creator_tiers, pick_rules, rules_of, tie_message
+from .unpaid import warn_no_rule
 from ..workbook.validate import Program
 
 ITEM_COLUMNS = [
@@ -92,6 +93,7 @@ def order_items(program: Program, log: IssueLog, lines: PayableLines) -> pd.Data
     if tie.any():
         _flag_ties(program, log, "Orders", program.orders.frame[["_row", "Order ID"]].iloc[lines.rows], rules, pick,
                    "Order ID")
+    warn_no_rule(program, log, lines, (pick.best < 0) & ~tie)
     chosen = np.flatnonzero((pick.best >= 0) & ~tie)
     rule_idx = pick.best[chosen]
     rows = lines.rows[chosen]

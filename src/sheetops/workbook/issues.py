@@ -30,6 +30,8 @@ class Issue:
     """0-based column position in the tab (for the cell link); None for a whole row/tab."""
     creator: str | None = None
     """Handle key of the creator the problem belongs to (puts their payouts on hold)."""
+    rows: tuple[int, ...] = ()
+    """Every sheet row with this same problem, when it repeats (``row`` is the first)."""
 
     @property
     def cell(self) -> str | None:
@@ -41,6 +43,9 @@ class Issue:
 @dataclass
 class IssueLog:
     issues: list[Issue] = field(default_factory=list)
+    not_paid: dict[str, list[int]] = field(default_factory=dict)
+    """What earns nothing and why: cause -> [order lines, their GMV in cents] (``no_rule``,
+    ``unknown_creator``, ``in_error``), for the run's summary."""
 
     def add(
         self,
@@ -54,10 +59,11 @@ class IssueLog:
         *,
         col_index: int | None = None,
         creator: str | None = None,
+        rows: tuple[int, ...] = (),
     ) -> None:
         shown = "" if value is None else str(value)
         self.issues.append(
-            Issue(severity, tab, row, column, shown[:500], problem, how_to_fix, col_index, creator)
+            Issue(severity, tab, row, column, shown[:500], problem, how_to_fix, col_index, creator, rows)
         )
 
     def extend(self, issues: Iterable[Issue]) -> None:
@@ -76,8 +82,70 @@ class IssueLog:
         )
 
 
+MAX_ROWS_TEXT = 20_000
+"""Characters of a ``Rows`` cell (Excel holds 32,767 in a cell, Google 50,000)."""
+
+
+def rows_text(rows: tuple[int, ...], tab: str = "", column: str = "", value: str = "") -> str:
+    """Sheet rows as short ranges: ``2-9, 12, 15-16``; when too many to list, the first ones
+    and how to find the rest (never a silent drop)."""
+    parts: list[str] = []
+    size = 0
+    start = prev = rows[0]
+    listed = 0
+    for n, r in enumerate([*rows[1:], None], start=1):
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        part = f"{start}-{prev}" if prev > start else str(start)
+        if size + len(part) + 2 > MAX_ROWS_TEXT:
+            rest = len(rows) - listed
+            where = f" (filter {tab} on {column} = {value})" if tab and column and value else ""
+            return ", ".join(parts) + f" and {rest} more rows{where}"
+        parts.append(part)
+        size += len(part) + 2
+        listed = n
+        if r is not None:
+            start = prev = r
+    return ", ".join(parts)
+
+
+def group_issues(log: IssueLog, gmv_cents: dict[str, pd.Series] | None = None) -> None:
+    """One Issue row per cause: problems that repeat (an unknown creator, the same bad value
+    down a column, ...) become one row with how many rows it concerns, their GMV (Orders) and
+    every row in ``rows``; the first row keeps the cell link. ``gmv_cents``: tab -> GMV in
+    cents by sheet row (missing where the GMV is not known)."""
+    groups: dict[tuple[object, ...], list[Issue]] = {}
+    for issue in log.issues:
+        key = (issue.severity, issue.tab, issue.column, issue.col_index, issue.problem, issue.how_to_fix)
+        groups.setdefault(key, []).append(issue)
+    if len(groups) == len(log.issues):
+        return
+    out: list[Issue] = []
+    for members in groups.values():
+        first = members[0]
+        if len(members) == 1 or first.row is None:
+            out.extend(members)
+            continue
+        rows = tuple(sorted({i.row for i in members if i.row is not None}))
+        gmv = (gmv_cents or {}).get(first.tab)
+        known = gmv.reindex(rows).dropna() if gmv is not None else pd.Series([], dtype="Int64")
+        what = f"{len(rows)} rows" + (f", {_money(int(known.sum()))} GMV in all" if len(known) else "")
+        out.append(Issue(first.severity, first.tab, rows[0], first.column, first.value,
+                         f"{first.problem.rstrip()} ({what}; the Rows column lists them.)", first.how_to_fix,
+                         first.col_index, first.creator, rows))
+    log.issues = out
+
+
+def _money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, frac = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole:,}.{frac:02d}"
+
+
 def issues_frame(log: IssueLog) -> pd.DataFrame:
-    """The ``Issues`` tab: Severity, Tab, Row, Column, Cell (a link), Value, Problem, How to fix."""
+    """The ``Issues`` tab: Severity, Tab, Row, Column, Cell (a link), Value, Problem, How to fix,
+    and Rows (every row of a problem that repeats)."""
     rows = [
         {
             "Severity": i.severity,
@@ -88,9 +156,11 @@ def issues_frame(log: IssueLog) -> pd.DataFrame:
             "Value": i.value,
             "Problem": i.problem,
             "How to fix": i.how_to_fix,
+            "Rows": rows_text(i.rows, i.tab, i.column, i.value) if len(i.rows) > 1 else None,
         }
         for i in log.sorted()
     ]
-    frame = pd.DataFrame(rows, columns=["Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix"])
+    frame = pd.DataFrame(rows, columns=["Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix",
+                                        "Rows"])
     frame["Row"] = frame["Row"].astype("Int64")
     return frame

@@ -302,7 +302,7 @@ RUN_LOG = "Run Log"
 LEDGER = "Ledger"
 START_HERE = "Start Here"
 
-ISSUE_COLUMNS = ("Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix")
+ISSUE_COLUMNS = ("Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix", "Rows")
 RUN_LOG_COLUMNS = (
     "Started", "Finished", "Trigger", "Result", "Rows read", "Errors", "Warnings", "Seconds", "Version",
 )
