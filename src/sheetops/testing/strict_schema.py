@@ -10,7 +10,8 @@ path (``requests[0].update_cells.rows[0].values[1].user_entered_value``).
 
 Google's JSON parser accepts the proto (snake_case) spelling of a field as well as the
 lowerCamel one, ``null`` for any field (the default), integers for enums, and strings
-holding numbers for numeric fields; so does this check.
+holding numbers for numeric fields; so does this check, and it renames proto spellings to
+lowerCamel in place so the handlers see one spelling.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def _message(schema_name: str, data: Any, path: str, found: list[dict[str, str]]
         return
     props: dict[str, Any] = discovery.schema(schema_name).get("properties", {})
     set_fields: list[str] = []
+    renames: list[tuple[str, str]] = []
     for key, value in data.items():
         hit = _lookup(props, key)
         if hit is None:
@@ -104,12 +106,16 @@ def _message(schema_name: str, data: Any, path: str, found: list[dict[str, str]]
             found.append(violation(path, f"Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field."))
             continue
         name, spec = hit
+        if name != key:
+            renames.append((key, name))
         if value is not None:
             set_fields.append(name)
         child = f"{path}.{discovery.snake(name)}" if path else discovery.snake(name)
         _field(spec, value, child, key, path, found)
         if spec.get("format") == "google-fieldmask":
             found.extend(check_update_mask(schema_name, value, child))
+    for key, name in renames:  # handlers read lowerCamel names only
+        data[name] = data.pop(key)
     for group, members in oneofs().get(schema_name, []):
         chosen = [f for f in set_fields if f in members]
         if len(chosen) > 1:
