@@ -187,7 +187,7 @@ def test_well_formed_requests_pass(server: SheetsServer, sid: str, token: str) -
             "textFormat": {"bold": True}, "backgroundColorStyle": {"themeColor": "ACCENT1"}}},
             "fields": "userEnteredFormat(textFormat.bold,backgroundColorStyle)"}})),
         ("POST", ":batchUpdate", {}, _batch({"updateSheetProperties": {
-            "properties": {"sheetId": 0, "gridProperties": {"frozenRowCount": 1.0}}, "fields": "gridProperties.frozenRowCount"}})),
+            "properties": {"sheetId": "0", "gridProperties": {"frozenRowCount": 1.0}}, "fields": "gridProperties.frozenRowCount"}})),
     ]
     for method, suffix, query, body in ok:
         resp = requests.request(method, f"{server.url}/v4/spreadsheets/{sid}{suffix}", params=query, json=body,

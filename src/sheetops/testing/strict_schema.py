@@ -10,8 +10,9 @@ path (``requests[0].update_cells.rows[0].values[1].user_entered_value``).
 
 Google's JSON parser accepts the proto (snake_case) spelling of a field as well as the
 lowerCamel one, ``null`` for any field (the default), integers for enums, and strings
-holding numbers for numeric fields; so does this check, and it renames proto spellings to
-lowerCamel in place so the handlers see one spelling.
+holding numbers for numeric fields; so does this check, and it rewrites those in place
+(proto spellings to lowerCamel, numeric strings of numeric fields to numbers) so the
+handlers see one form.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def _message(schema_name: str, data: Any, path: str, found: list[dict[str, str]]
     props: dict[str, Any] = discovery.schema(schema_name).get("properties", {})
     set_fields: list[str] = []
     renames: list[tuple[str, str]] = []
+    coerced: list[tuple[str, str]] = []
     for key, value in data.items():
         hit = _lookup(props, key)
         if hit is None:
@@ -108,12 +110,17 @@ def _message(schema_name: str, data: Any, path: str, found: list[dict[str, str]]
         name, spec = hit
         if name != key:
             renames.append((key, name))
+        if isinstance(value, str) and spec.get("type") in ("integer", "number") and _scalar_problem(spec, value) is None:
+            coerced.append((key, value))
         if value is not None:
             set_fields.append(name)
         child = f"{path}.{discovery.snake(name)}" if path else discovery.snake(name)
         _field(spec, value, child, key, path, found)
         if spec.get("format") == "google-fieldmask":
             found.extend(check_update_mask(schema_name, value, child))
+    for key, text in coerced:  # "5" for an int32 is 5 to Google; handlers see numbers
+        number = float(text)
+        data[key] = int(number) if number.is_integer() else number
     for key, name in renames:  # handlers read lowerCamel names only
         data[name] = data.pop(key)
     for group, members in oneofs().get(schema_name, []):
