@@ -161,8 +161,8 @@ class Traffic:
     def admit(self, kind: RequestKind, user: str | None = None) -> tuple[bool, int] | None:
         """Count a read/write against the project's and the user's per-minute quotas.
 
-        None when admitted; else (per_user, limit) of the quota it is over, and the
-        request is not counted (Google counts refused requests only against nothing)."""
+        None when admitted (and counted in both windows); else (per_user, limit) of the
+        quota it is over, and the refused request is not counted."""
         if kind not in ("read", "write"):
             return None
         now = self.clock()
