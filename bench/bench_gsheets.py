@@ -96,7 +96,8 @@ def main(sizes: list[int]) -> None:
     from sheetops.testing.sheets_server import SheetsServer
 
     rows = []
-    with SheetsServer(read_per_minute=10**9, write_per_minute=10**9) as server:
+    with SheetsServer(read_per_minute=10**9, write_per_minute=10**9,
+                      read_per_minute_per_user=10**9, write_per_minute_per_user=10**9) as server:
         token = server.issue_token(scopes={SCOPE_SHEETS, SCOPE_DRIVE_FILE})
         os.environ["SHEETOPS_SHEETS_API"] = server.url
         os.environ["SHEETOPS_GOOGLE_TOKEN"] = token

@@ -24,7 +24,8 @@ EMAIL = "sheetops-test@local-project.iam.gserviceaccount.com"
 def server() -> SheetsServer:
     """The session's server (started on first use)."""
     if "server" not in _STATE:
-        srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9).start()
+        srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9,
+                           read_per_minute_per_user=10**9, write_per_minute_per_user=10**9).start()
         atexit.register(srv.stop)
         # Real service-account credentials: google-auth signs a JWT and gets its token from
         # the server's token endpoint, as it does from Google's.

@@ -61,3 +61,25 @@ def test_run_gsheet_matches_the_worked_example(server: SheetsServer) -> None:
 def test_run_without_access_is_one_sentence(server: SheetsServer) -> None:
     done = sheetops("run", "gsheet:does-not-exist", env=_env(server))
     assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_run_without_the_sheets_scope_says_how_to_sign_in(server: SheetsServer) -> None:
+    """Plain `gcloud auth application-default login` gives a token with cloud-platform only:
+    Google answers 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT and the run stops with the exact fix."""
+    sid = server.seed("Example", load_example(EXAMPLES[0])["tabs"], input_option="RAW")
+    token = server.issue_token(scopes={"https://www.googleapis.com/auth/cloud-platform"})
+    done = sheetops("run", f"gsheet:{sid}", env={"SHEETOPS_SHEETS_API": server.url, "SHEETOPS_GOOGLE_TOKEN": token})
+    assert done.returncode == 2, done.stderr
+    message = done.stderr.strip()
+    assert "without the Google Sheets scope" in message
+    assert ("gcloud auth application-default login --scopes=https://www.googleapis.com/auth/spreadsheets,"
+            "https://www.googleapis.com/auth/cloud-platform") in message
+    assert "share" not in message
+    assert len(message.splitlines()) == 1
+
+
+def test_run_on_a_sheet_not_shared_names_the_cause(server: SheetsServer) -> None:
+    sid = server.seed("Private", load_example(EXAMPLES[0])["tabs"], input_option="RAW", owner="mia@agency.example")
+    done = sheetops("run", f"gsheet:{sid}", env=_env(server))
+    assert done.returncode == 2, done.stderr
+    assert f"spreadsheet {sid} because it is not shared with" in done.stderr

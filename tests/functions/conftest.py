@@ -62,7 +62,8 @@ class Book:
 
 @pytest.fixture(scope="session")
 def sheets() -> Iterator[SheetsServer]:
-    srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9).start()
+    srv = SheetsServer(read_per_minute=10**9, write_per_minute=10**9,
+                       read_per_minute_per_user=10**9, write_per_minute_per_user=10**9).start()
     srv.issue_token(scopes={SCOPE_SHEETS}, token=TOKEN)
     yield srv
     srv.stop()

@@ -11,7 +11,7 @@ import pytest
 
 from sheetops.backends import google_auth
 from sheetops.backends.base import CellError, ChartSeries, ChartSpec, Column, Link, Money, Rate, TabEdit, TabWrite
-from sheetops.backends.gsheets_api import Reply, RequestRejected, RetryPolicy, SheetsApi
+from sheetops.backends.gsheets_api import Reply, RequestRejected, RetryPolicy, SheetsApi, access_error
 from sheetops.backends.gsheets_cells import cell_data, frame_cell, link_formula, read_cell, serial
 from sheetops.backends.gsheets_requests import SheetInfo, a1_index, edit_requests, grid_size, tab_requests
 from sheetops.backends.gsheets_staging import chunk_bodies
@@ -159,6 +159,29 @@ def test_access_errors_say_whom_to_share_with() -> None:
         _api(_Script(404), []).get("id", "x")
     with pytest.raises(RequestRejected):
         _api(_Script(400), []).get("id", "x")
+
+
+def _google_403(reason: str, message: str = "refused") -> Reply:
+    info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": "googleapis.com",
+            "metadata": {"service": "sheets.googleapis.com"}}
+    return Reply(403, {"error": {"code": 403, "message": message, "status": "PERMISSION_DENIED", "details": [info]}})
+
+
+@pytest.mark.parametrize("reply,account,says,not_says", [
+    (_google_403("ACCESS_TOKEN_SCOPE_INSUFFICIENT"), None,
+     "--scopes=https://www.googleapis.com/auth/spreadsheets,https://www.googleapis.com/auth/cloud-platform", "share"),
+    (Reply(403, {"error": {"message": "Request had insufficient authentication scopes."}}), "bot@p.iam.gserviceaccount.com",
+     "without the Google Sheets scope", "share"),
+    (_google_403("SERVICE_DISABLED"), None, "gcloud services enable sheets.googleapis.com", "share"),
+    (_google_403("PERMISSION_DENIED", "The caller does not have permission"), "bot@p.iam.gserviceaccount.com",
+     "not shared with bot@p.iam.gserviceaccount.com; share it with bot@p.iam.gserviceaccount.com", "scope"),
+    (_google_403("PERMISSION_DENIED"), None, "share it with that account's e-mail", "scope"),
+    (Reply(401, {"error": {"message": "expired"}}), None, "--scopes=", "share"),
+])
+def test_each_refusal_names_its_cause_and_fix(reply: Reply, account: str | None, says: str, not_says: str) -> None:
+    error = access_error(reply, "1AbC", account)
+    assert isinstance(error, AccessDenied) and says in str(error) and not_says not in str(error)
+    assert str(error).count(". ") == 0 and str(error).endswith(".")  # one sentence
 
 
 def test_token_only_for_loopback_servers() -> None:

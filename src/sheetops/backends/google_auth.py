@@ -25,6 +25,13 @@ SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets"
 DRIVE_FILE_SCOPE = "https://www.googleapis.com/auth/drive.file"
 GOOGLE_SHEETS_API = "https://sheets.googleapis.com"
 GOOGLE_DRIVE_API = "https://www.googleapis.com"
+LOGIN_WITH_SCOPES = (
+    "gcloud auth application-default login "
+    "--scopes=https://www.googleapis.com/auth/spreadsheets,https://www.googleapis.com/auth/cloud-platform"
+)
+"""The laptop sign-in that gives Application Default Credentials the Sheets scope (plain
+``gcloud auth application-default login`` gives only cloud-platform, which Sheets refuses
+with 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT)."""
 API_ENV = "SHEETOPS_SHEETS_API"
 TOKEN_ENV = "SHEETOPS_GOOGLE_TOKEN"
 
@@ -98,7 +105,7 @@ def load_credentials(*, create: bool = False) -> Any:
         credentials, _project = google.auth.default(scopes=scopes)
     except DefaultCredentialsError:
         raise AccessDenied(
-            "No Google credentials were found; run 'gcloud auth application-default login', "
+            f"No Google credentials were found; run '{LOGIN_WITH_SCOPES}', "
             "or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file."
         ) from None
     return credentials

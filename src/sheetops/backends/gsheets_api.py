@@ -7,8 +7,9 @@ tests can count requests or inject failures without patching. Every call:
   full jitter, at most ``RetryPolicy.attempts`` times and ``RetryPolicy.max_wait`` seconds
   of sleeping in total, then raises ``BackendUnavailable`` (gspread's own back-off client
   never gives up; a scheduled refresh must);
-- turns 401/403 into ``AccessDenied`` and 404 into ``WorkbookNotFound``, each saying to
-  share the sheet with the service account;
+- turns 401/403 into ``AccessDenied`` with one sentence naming Google's reason and its fix
+  (sign in with the Sheets scope, enable the API, or share the sheet with the account's
+  e-mail) and 404 into ``WorkbookNotFound``;
 - turns 400 into ``RequestRejected`` (Google applied nothing: batch updates are atomic).
 """
 
@@ -22,6 +23,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 from urllib.parse import quote
 
 from ..errors import AccessDenied, BackendUnavailable, SheetOpsError, WorkbookNotFound
+from .google_auth import LOGIN_WITH_SCOPES
 
 Params = Mapping[str, str | int | bool | Sequence[str]]
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -187,15 +189,7 @@ class SheetsApi:
         who = self.account or "the Google account SheetOps runs as"
         detail = _message(reply)
         if reply.status in (401, 403):
-            if reply.status == 401:
-                return AccessDenied(
-                    "Google did not accept the credentials; run 'gcloud auth application-default "
-                    "login' or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
-                )
-            return AccessDenied(
-                f"Google refused access to spreadsheet {spreadsheet_id}; share it with {who} "
-                "(as Editor) and try again."
-            )
+            return access_error(reply, spreadsheet_id, self.account)
         if reply.status == 404:
             return WorkbookNotFound(
                 f"Google Sheets has no spreadsheet {spreadsheet_id} that SheetOps can open; check "
@@ -213,6 +207,48 @@ class SheetsApi:
             "unchanged; please report this to whoever maintains SheetOps.",
             detail=detail,
         )
+
+
+def error_reason(reply: Reply) -> str:
+    """The ``reason`` of Google's ErrorInfo detail (``ACCESS_TOKEN_SCOPE_INSUFFICIENT``,
+    ``SERVICE_DISABLED``...), or "" when the answer has none."""
+    error = reply.data.get("error") if isinstance(reply.data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else []:
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("google.rpc.ErrorInfo"):
+            return str(detail.get("reason") or "")
+    return ""
+
+
+def access_error(reply: Reply, spreadsheet_id: str, account: str | None) -> AccessDenied:
+    """One sentence for a 401/403 that names the cause Google gave and its fix."""
+    reason = error_reason(reply)
+    detail = _message(reply)
+    if reply.status == 401:
+        return AccessDenied(
+            "Google did not accept the credentials (they are missing, expired or revoked); sign in again "
+            f"with '{LOGIN_WITH_SCOPES}' or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
+        )
+    if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "insufficient authentication scopes" in detail:
+        return AccessDenied(
+            "Google refused the request because the credentials SheetOps found were signed in without "
+            f"the Google Sheets scope; sign in again with '{LOGIN_WITH_SCOPES}' and try again."
+        )
+    if reason == "SERVICE_DISABLED":
+        return AccessDenied(
+            "The Google Sheets API is not enabled in the Google Cloud project of these credentials; enable "
+            "it with 'gcloud services enable sheets.googleapis.com' (or in the Cloud console) and try again "
+            "in a few minutes."
+        )
+    if account:
+        return AccessDenied(
+            f"Google refused access to spreadsheet {spreadsheet_id} because it is not shared with {account}; "
+            f"share it with {account} (as Editor) and try again."
+        )
+    return AccessDenied(
+        f"Google refused access to spreadsheet {spreadsheet_id} because it is not shared with the Google "
+        "account SheetOps signs in as; share it with that account's e-mail (as Editor) and try again."
+    )
 
 
 def _message(reply: Reply) -> str:

@@ -310,7 +310,7 @@ def apply_requests(book: Spreadsheet, requests: list[Any], handlers: dict[str, H
         try:
             replies.append(handler(book, body or {}))
         except ApiError as e:
-            raise ApiError(e.code, f"Invalid requests[{i}].{kind}: {e.message}", e.status) from None
+            raise ApiError(e.code, f"Invalid requests[{i}].{kind}: {e.message}", e.status, e.details) from None
         except (KeyError, TypeError, ValueError) as e:
             raise bad(f"Invalid requests[{i}].{kind}: {e}") from None
     return replies

@@ -132,15 +132,21 @@ class TokenAuthority:
             raise OAuthError("invalid_grant", "Invalid JWT: Failed audience check.")
         return claims
 
-    def check(self, authorization: str | None, *, write: bool, drive: bool = False) -> AccessToken:
-        """The token of an ``Authorization: Bearer`` header, or an error code (401/403).
-        Drive calls need a Drive scope; Sheets calls a Sheets or Drive scope."""
+    def authenticate(self, authorization: str | None) -> AccessToken:
+        """The live token of an ``Authorization: Bearer`` header; PermissionError(401) if none."""
         if not authorization or not authorization.startswith("Bearer "):
             raise PermissionError(401)
         with self.lock:
             found = self.tokens.get(authorization[7:].strip())
         if found is None or found.expires_at < time.time():
             raise PermissionError(401)
+        return found
+
+    def check(self, authorization: str | None, *, write: bool, drive: bool = False) -> AccessToken:
+        """The token of an ``Authorization: Bearer`` header, or an error code (401/403).
+        Drive calls need a Drive scope; Sheets calls a Sheets or Drive scope (the server
+        checks Sheets calls against each method's scopes in the discovery document)."""
+        found = self.authenticate(authorization)
         allowed = WRITE_SCOPES if write else READ_SCOPES
         if drive:
             allowed = DRIVE_WRITE_SCOPES if write else DRIVE_READ_SCOPES

@@ -28,16 +28,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sheetops.testing import sheets_gate as gate
 from sheetops.testing.background import BackgroundServer
-from sheetops.testing.sheets_auth import OAuthError, TokenAuthority, make_service_account, SCOPE_SHEETS
+from sheetops.testing.sheets_auth import SCOPE_DRIVE, SCOPE_SHEETS, OAuthError, TokenAuthority, make_service_account
 from sheetops.testing.sheets_routes import route
+from sheetops.testing.sheets_sharing import Sharing
 from sheetops.testing.sheets_state import ApiError
 from sheetops.testing.sheets_store import SheetsStore
-from sheetops.testing.sheets_traffic import Counters, Fault, FaultKind, RequestKind, Traffic, quota_message
-
-UNAUTHENTICATED = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie "
-                   "or other valid authentication credential. "
-                   "See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+from sheetops.testing.sheets_traffic import Counters, Fault, FaultKind, Quotas, RequestKind, SimulatedClock, Traffic
+from sheetops.testing.strict_requests import check_call
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 """Google refuses a request body larger than 10 MiB (400, "Request payload size exceeds the limit")."""
@@ -115,30 +114,38 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "auth":
             return self._token(method, body)
         try:
-            if not owner.open_auth:
-                try:
-                    writes = kind == "write" or (kind == "drive" and method != "GET")
-                    owner.auth.check(self.headers.get("Authorization"), write=writes, drive=kind == "drive")
-                except PermissionError as e:
-                    if e.args[0] == 403:
-                        raise ApiError(403, "Request had insufficient authentication scopes.") from None
-                    raise ApiError(401, UNAUTHENTICATED) from None
-            if not owner.traffic.admit(kind):
-                raise ApiError(429, quota_message(kind))
+            caller = gate.authorize(owner.auth, self.headers.get("Authorization"), method, path, kind,
+                                    open_auth=owner.open_auth, disabled=owner.api_disabled)
+            gate.admit(owner.traffic, kind, caller)
             if len(body) > MAX_REQUEST_BYTES:
                 raise ApiError(400, f"Request payload size exceeds the limit: {MAX_REQUEST_BYTES} bytes.")
-            params = {k: (v if k == "ranges" else v[-1]) for k, v in parse_qs(query, keep_blank_values=True).items()}
+            multi = parse_qs(query, keep_blank_values=True)
+            params = {k: (v if k == "ranges" else v[-1]) for k, v in multi.items()}
             try:
                 data = json.loads(body) if body else {}
             except ValueError:
                 raise ApiError(400, "Invalid JSON payload received.") from None
             if not isinstance(data, dict):
                 raise ApiError(400, "Invalid JSON payload received. The body must be a JSON object.")
-            return 200, route(owner.store, method, path, params, data)
+            api = gate.api_method(method, path)
+            if owner.strict and api is not None:
+                check_call(api, multi, data)
+            gate.check_access(owner.sharing, path, caller, lambda sid: sid in owner.store.books)
+            return 200, self._route(method, path, params, data, caller)
         except ApiError as e:
             return _error(e)
         except Exception as e:  # a bug in the fake must still answer like a server
             return _error(ApiError(500, f"Internal error encountered: {type(e).__name__}: {e}"))
+
+    def _route(self, method: str, path: str, params: dict[str, Any], data: dict[str, Any],
+               caller: gate.Caller) -> Any:
+        owner = self.server.owner
+        answer = route(owner.store, method, path, params, data)
+        if method == "POST" and path.rstrip("/") in ("/v4/spreadsheets", "/drive/v3/files"):
+            owner.sharing.created(str(answer.get("spreadsheetId") or answer.get("id")), caller.identity)
+        elif method == "GET" and path.rstrip("/") == "/drive/v3/files":
+            answer["files"] = [f for f in answer["files"] if owner.sharing.allowed(f["id"], caller.identity)]
+        return answer
 
     def _token(self, method: str, body: bytes) -> tuple[int, Any]:
         if method != "POST":
@@ -176,19 +183,29 @@ class SheetsServer(BackgroundServer):
     """The local Sheets API server: ``start()``/``stop()`` or ``with SheetsServer() as s``.
 
     ``open_auth=True`` accepts any bearer token (like ``--open``); otherwise tokens must
-    come from the ``/token`` grant or :meth:`issue_token`. Quotas default to Google's
-    300 read and 300 write requests per minute.
+    come from the ``/token`` grant or :meth:`issue_token`, and each Sheets method needs one
+    of its scopes. Quotas default to Google's: 300 read and 300 write requests per minute
+    per project, 60 and 60 per user (the token's identity); a test that needs more passes
+    larger limits. ``strict=True`` (the default) checks every query parameter, body and
+    field mask against the discovery document first. ``clock`` (e.g. a
+    :class:`SimulatedClock`) drives the quota windows.
     """
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1", *, open_auth: bool = False,
                  read_per_minute: int = 300, write_per_minute: int = 300,
-                 clock: Callable[[], float] = time.monotonic, verbose: bool = False) -> None:
+                 read_per_minute_per_user: int = 60, write_per_minute_per_user: int = 60,
+                 clock: Callable[[], float] = time.monotonic, verbose: bool = False, strict: bool = True) -> None:
         self.host, self.port = host, port
         self.open_auth = open_auth
         self.verbose = verbose
+        self.strict = strict
+        self.api_disabled = False
+        """True answers every Sheets call 403 SERVICE_DISABLED, as when the API is not enabled."""
         self.store = SheetsStore()
         self.auth = TokenAuthority()
-        self.traffic = Traffic(read_per_minute=read_per_minute, write_per_minute=write_per_minute, clock=clock)
+        self.sharing = Sharing(self.store.permissions)
+        self.traffic = Traffic(quotas=Quotas(read_per_minute, write_per_minute, read_per_minute_per_user,
+                                             write_per_minute_per_user), clock=clock)
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -223,9 +240,15 @@ class SheetsServer(BackgroundServer):
         """A fresh service account trusted by this server: (info dict, credentials)."""
         return make_service_account(self.token_uri, authority=self.auth, **kwargs)
 
-    def issue_token(self, scopes: set[str] | None = None, token: str | None = None) -> str:
-        """A bearer token the API accepts, without the JWT dance."""
-        return self.auth.issue("direct@local", frozenset(scopes or {SCOPE_SHEETS}), token=token)
+    def issue_token(self, scopes: set[str] | frozenset[str] | None = None, token: str | None = None,
+                    identity: str = "direct@local") -> str:
+        """A bearer token the API accepts, without the JWT dance: ``identity`` is who it
+        belongs to (for sharing and the per-user quota), ``scopes`` what it may do."""
+        return self.auth.issue(identity, frozenset(scopes or {SCOPE_SHEETS}), token=token)
+
+    def share(self, spreadsheet_id: str, email: str) -> None:
+        """Share a spreadsheet with another identity (see :mod:`sheets_sharing`)."""
+        self.sharing.share(spreadsheet_id, email)
 
     # -- faults, counters, quotas -----------------------------------------------------
     def inject(self, kind: FaultKind, **kwargs: Any) -> Fault:
@@ -240,16 +263,22 @@ class SheetsServer(BackgroundServer):
     def reset_counters(self) -> None:
         self.traffic.reset()
 
-    def set_quota(self, *, read_per_minute: int | None = None, write_per_minute: int | None = None) -> None:
-        if read_per_minute is not None:
-            self.traffic.read_per_minute = read_per_minute
-        if write_per_minute is not None:
-            self.traffic.write_per_minute = write_per_minute
+    def set_quota(self, **limits: int) -> None:
+        """Change quotas: ``read_per_minute``, ``write_per_minute`` (per project),
+        ``read_per_minute_per_user``, ``write_per_minute_per_user``."""
+        for name, value in limits.items():
+            if not hasattr(self.traffic.quotas, name):
+                raise TypeError(f"unknown quota {name!r}")
+            setattr(self.traffic.quotas, name, value)
 
     # -- state ------------------------------------------------------------------------
-    def seed(self, title: str, tabs: dict[str, list[list[Any]]] | None = None, **kwargs: Any) -> str:
-        """Create a spreadsheet directly; see :meth:`SheetsStore.seed`."""
-        return self.store.seed(title, tabs, **kwargs)
+    def seed(self, title: str, tabs: dict[str, list[list[Any]]] | None = None, *, owner: str | None = None,
+             **kwargs: Any) -> str:
+        """Create a spreadsheet directly; see :meth:`SheetsStore.seed`. Without ``owner`` it
+        is open to every token; with one, only to the owner and those it is shared with."""
+        sid = self.store.seed(title, tabs, **kwargs)
+        self.sharing.created(sid, owner)
+        return sid
 
     def sheet(self, spreadsheet_id: str, title: str) -> Any:
         return self.store.sheet(spreadsheet_id, title)
@@ -265,19 +294,27 @@ class SheetsServer(BackgroundServer):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m sheetops.testing.sheets_server --port PORT [--open] [--token T] [--seed-demo]``."""
+    """``python -m sheetops.testing.sheets_server --port PORT [--open] [--token NAME[=SCOPE,...]]...
+    [--seed-demo]``."""
     parser = argparse.ArgumentParser(description="Local Google Sheets API v4 server for tests.")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--open", action="store_true", help="accept any bearer token")
-    parser.add_argument("--token", help="also accept this bearer token (e.g. SHEETOPS_GOOGLE_TOKEN)")
+    parser.add_argument("--token", action="append", default=[], metavar="NAME[=SCOPE,SCOPE...]",
+                        help="accept bearer token NAME with these scopes (full URLs or short names such as "
+                             "spreadsheets,drive.file; default spreadsheets,drive); repeatable")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument("--seed-demo", action="store_true", help="create a SheetOps demo sheet and print its ID")
     args = parser.parse_args(argv)
     server = SheetsServer(args.port, open_auth=args.open, verbose=args.verbose)
-    token = server.issue_token(token=args.token, scopes={SCOPE_SHEETS, "https://www.googleapis.com/auth/drive"})
+    tokens = []
+    for spec in args.token or [""]:
+        name, _, scopes = spec.partition("=")
+        granted = gate.parse_scopes(scopes) if scopes else frozenset({SCOPE_SHEETS, SCOPE_DRIVE})
+        tokens.append(server.issue_token(token=name or None, scopes=granted,
+                                         identity=f"{name}@local" if name else "direct@local"))
     server.bind()
     print(f"Sheets API on {server.url}  (token URI {server.token_uri})")
-    print(f"export SHEETOPS_SHEETS_API={server.url} SHEETOPS_GOOGLE_TOKEN={token}", flush=True)
+    print(f"export SHEETOPS_SHEETS_API={server.url} SHEETOPS_GOOGLE_TOKEN={tokens[0]}", flush=True)
     if args.seed_demo:
         from sheetops.testing.demo_sheet import seed_demo
 
@@ -292,4 +329,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["SheetsServer", "main"]
+__all__ = ["SheetsServer", "SimulatedClock", "main"]

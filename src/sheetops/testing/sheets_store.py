@@ -20,6 +20,7 @@ from sheetops.testing.cell_requests import CELL_HANDLERS, expand_mask
 from sheetops.testing.sheet_requests import SHEET_HANDLERS, apply_requests
 from sheetops.testing.sheets_state import ApiError, Sheet, Spreadsheet, bad, new_spreadsheet
 from sheetops.testing.sheets_values import Formula
+from sheetops.testing.strict_masks import mask_selects
 
 HANDLERS = {**SHEET_HANDLERS, **CELL_HANDLERS}
 
@@ -101,7 +102,11 @@ class SheetsStore:
         ranges = params.get("ranges") or []
         if isinstance(ranges, str):
             ranges = [ranges]
-        with_data = str(params.get("includeGridData", "false")).lower() == "true"
+        fields = params.get("fields")
+        if fields:  # a field mask wins: grid data comes when the mask asks for sheets.data
+            with_data = mask_selects(fields, "sheets.data")
+        else:
+            with_data = str(params.get("includeGridData", "false")).lower() in ("true", "1")
         wanted: dict[int, list[tuple[int, int, int, int]]] = {}
         for text in ranges:
             sheet, rect = book.resolve(text)

@@ -1,5 +1,9 @@
 """Traffic control for the local Sheets API server: faults on demand, request and byte
-counters per kind, and per-minute read/write quotas answered with 429 like Google's.
+counters per kind, and Google's per-minute read/write quotas, per project and per user,
+answered with 429 like Google's.
+
+Quotas use a clock that tests can replace: ``SheetsServer(clock=SimulatedClock())`` and
+``clock.advance(61)`` open a new minute without sleeping.
 """
 
 from __future__ import annotations
@@ -65,18 +69,45 @@ class Counters:
                         self.faults_fired, self.quota_rejections)
 
 
+class SimulatedClock:
+    """A clock that only moves when told: ``clock.advance(61)`` (seconds)."""
+
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        with self._lock:
+            self.now += seconds
+            return self.now
+
+
+@dataclass
+class Quotas:
+    """Requests allowed per 60-second window: Google's defaults for the Sheets API."""
+
+    read_per_minute: int = 300
+    write_per_minute: int = 300
+    read_per_minute_per_user: int = 60
+    write_per_minute_per_user: int = 60
+
+    def limit(self, kind: str, per_user: bool) -> int:
+        return int(getattr(self, f"{kind}_per_minute" + ("_per_user" if per_user else "")))
+
+
 class Traffic:
     """Faults, counters and quotas, shared by the server's handler threads."""
 
-    def __init__(self, *, read_per_minute: int = 300, write_per_minute: int = 300,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, quotas: Quotas | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
         self.counters = Counters()
-        self.read_per_minute = read_per_minute
-        self.write_per_minute = write_per_minute
+        self.quotas = quotas or Quotas()
         self.clock = clock
-        self._windows: dict[str, deque[float]] = {"read": deque(), "write": deque()}
+        self._windows: dict[tuple[str, str | None], deque[float]] = {}
 
     def inject(self, kind: FaultKind, *, nth: int = 1, method: str | None = None, path: str | None = None,
                times: int = 1, seconds: float = 0.0, request_kind: RequestKind | None = None) -> Fault:
@@ -125,28 +156,26 @@ class Traffic:
         """Zero the counters and forget the quota windows."""
         with self.lock:
             self.counters = Counters()
-            for window in self._windows.values():
-                window.clear()
+            self._windows.clear()
 
-    def admit(self, kind: RequestKind) -> bool:
-        """Count a read/write against its per-minute quota; False when over it."""
-        if kind not in self._windows:
-            return True
-        limit = self.read_per_minute if kind == "read" else self.write_per_minute
+    def admit(self, kind: RequestKind, user: str | None = None) -> tuple[bool, int] | None:
+        """Count a read/write against the project's and the user's per-minute quotas.
+
+        None when admitted (and counted in both windows); else (per_user, limit) of the
+        quota it is over, and the refused request is not counted."""
+        if kind not in ("read", "write"):
+            return None
         now = self.clock()
         with self.lock:
-            window = self._windows[kind]
-            while window and window[0] <= now - 60.0:
-                window.popleft()
-            if len(window) >= limit:
-                self.counters.quota_rejections += 1
-                return False
-            window.append(now)
-            return True
-
-
-def quota_message(kind: RequestKind) -> str:
-    """Google's wording for an exhausted per-minute quota."""
-    metric = "Read requests" if kind == "read" else "Write requests"
-    return (f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute' of service "
-            "'sheets.googleapis.com' for consumer 'project_number:000000000000'.")
+            keys = [(kind, None)] + ([(kind, user)] if user is not None else [])
+            for key in keys:
+                window = self._windows.setdefault(key, deque())
+                while window and window[0] <= now - 60.0:
+                    window.popleft()
+                limit = self.quotas.limit(kind, key[1] is not None)
+                if len(window) >= limit:
+                    self.counters.quota_rejections += 1
+                    return key[1] is not None, limit
+            for key in keys:
+                self._windows[key].append(now)
+            return None

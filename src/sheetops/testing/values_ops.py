@@ -116,11 +116,25 @@ def value_range(book: Spreadsheet, text: str, params: dict[str, Any]) -> dict[st
     return out
 
 
-def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[tuple[int, int, dict[str, Any]]]]:
+def text_cells(sheet: Sheet, r0: int, c0: int, values: list[list[Any]]) -> set[tuple[int, int]]:
+    """The (row, column) offsets of a block whose cells are formatted as plain text (number
+    format type ``TEXT``, pattern ``@``): USER_ENTERED input stays text there, as in Sheets."""
+    def is_text(fmt: dict[str, Any] | None) -> bool:
+        return bool(fmt) and (fmt or {}).get("type") == "TEXT"
+
+    if not (any(is_text(f.get("numberFormat")) for _, f in sheet.cell_formats.values())
+            or any(is_text(patch.get("numberFormat")) for _, _, patch, _ in sheet.format_layers)):
+        return set()
+    return {(i, j) for i, row in enumerate(values) for j in range(len(row))
+            if is_text(sheet.number_format_at(r0 + i, c0 + j))}
+
+
+def _convert(values: list[list[Any]], mode: str, text: set[tuple[int, int]] | None = None
+             ) -> tuple[list[list[Any]], list[tuple[int, int, dict[str, Any]]]]:
     """Incoming JSON values to stored values: (rows, cells needing a number format).
 
     ``None`` (JSON null) means "leave the cell alone" and becomes ``_SKIP``; ``""``
-    clears the cell and becomes ``None``.
+    clears the cell and becomes ``None``; cells in ``text`` keep USER_ENTERED strings as typed.
     """
     rows: list[list[Any]] = []
     formats: list[tuple[int, int, dict[str, Any]]] = []
@@ -139,7 +153,9 @@ def _convert(values: list[list[Any]], mode: str) -> tuple[list[list[Any]], list[
                     continue
                 if len(v) > MAX_CELL_CHARS:
                     raise _too_long()
-                if user:
+                if user and text and (i, len(out)) in text:
+                    add(v)
+                elif user:
                     hit = cache.get(v)
                     if hit is None:
                         hit = parse_user_entered(v)
@@ -235,7 +251,7 @@ def update(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str,
             raise bad(f"Requested writing within range [{text}], but tried writing to column [{_col(c1)}]")
     if r0 >= sheet.row_count or c0 >= sheet.col_count or r0 + height > sheet.row_count or c0 + width > sheet.col_count:
         raise grid_error(sheet, text)
-    rows, formats = _convert(values, mode)
+    rows, formats = _convert(values, mode, text_cells(sheet, r0, c0, values) if mode == "USER_ENTERED" else None)
     write_block(book, sheet, r0, c0, rows, formats)
     return _updated(book, sheet, (r0, c0, height, width), params)
 
@@ -309,7 +325,7 @@ def append(book: Spreadsheet, text: str, body: dict[str, Any], params: dict[str,
     last = _table_end(sheet, r0, r1, c0, c1)
     start = r0 if last < 0 else last + 1
     height, width = len(values), max((len(r) for r in values), default=0)
-    rows, formats = _convert(values, mode)
+    rows, formats = _convert(values, mode, text_cells(sheet, start, c0, values) if mode == "USER_ENTERED" else None)
     table = format_a1(sheet.title, r0, last + 1, c0, c1 or sheet.col_count) if last >= 0 else None
     if params.get("insertDataOption") == "INSERT_ROWS" and start < len(sheet.rows):
         sheet.rows[start:start] = [[] for _ in range(height)]
