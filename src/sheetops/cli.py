@@ -152,6 +152,8 @@ def summary(result: RunResult) -> str:
         + (" - see the Issues tab." if sum(i.values()) else "."),
         result.payouts_sentence(),
     ]
+    if result.not_paid_sentence():
+        lines.append(result.not_paid_sentence())
     if result.message:
         lines.append(result.message)
     if result.dry_run and result.changes:

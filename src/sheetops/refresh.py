@@ -28,7 +28,12 @@ from .workbook import schema
 if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
     from .compute import Computed
 
-Trigger = Literal["cli", "excel", "schedule", "http", "api"]
+Trigger = Literal["cli", "excel", "schedule", "http", "api", "addon"]
+NOT_PAID_CAUSES = {
+    "no_rule": "settled with no Percent rule to pay them",
+    "unknown_creator": "for creators not on the Creators tab",
+    "in_error": "left out because of Errors",
+}
 
 
 @dataclass
@@ -47,10 +52,26 @@ class RunResult:
     on_hold_total_cents: int = 0
     on_hold_creators: list[str] = field(default_factory=list)
     """Handles of the creators whose drafts are On hold (their rows have Errors)."""
+    not_paid: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Order lines that earn nothing and why: ``no_rule``, ``unknown_creator``, ``in_error``
+    -> (lines, GMV in cents)."""
     seconds: float = 0.0
     dry_run: bool = False
     changes: dict[str, Any] = field(default_factory=dict)
     message: str = ""
+
+    def not_paid_sentence(self) -> str:
+        """What earns nothing and why, in words; empty when every line is paid or explained."""
+        parts = []
+        for cause, words in NOT_PAID_CAUSES.items():
+            lines, gmv = self.not_paid.get(cause, (0, 0))
+            if lines:
+                parts.append(f"{lines} order line{'s' if lines != 1 else ''} ({grouped(gmv)} GMV) {words}")
+        return ("Not paid: " + "; ".join(parts) + " - see the Issues tab.") if parts else ""
+
+    def summary(self) -> str:
+        """The run's summary in words, as every door ends with it (payouts, holds, not paid)."""
+        return " ".join(t for t in (self.payouts_sentence(), self.not_paid_sentence()) if t)
 
     def payouts_sentence(self) -> str:
         """The payouts part of every door's summary, in words (money grouped: 12,049.28)."""
@@ -81,6 +102,8 @@ class RunResult:
             "rows": dict(self.rows),
             "payouts": {**self.payouts, "draft_total": money_text(self.draft_total_cents),
                         "on_hold_total": money_text(self.on_hold_total_cents)},
+            "not_paid": {k: {"lines": self.not_paid.get(k, (0, 0))[0], "gmv": money_text(self.not_paid.get(k, (0, 0))[1])}
+                         for k in NOT_PAID_CAUSES},
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
             "changes": self.changes,
@@ -90,8 +113,7 @@ class RunResult:
 
 def grouped(cents: int) -> str:
     """Cents as ``12,245.46`` for people (integer arithmetic, no float)."""
-    whole, frac = divmod(abs(int(cents)), 100)
-    return f"{'-' if cents < 0 else ''}{whole:,}.{frac:02d}"
+    return money_text(cents, grouped=True)
 
 
 def refresh(
@@ -174,7 +196,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         result.as_of = done.as_of
         _summarise(result, done)
         plan = build_plan(done, grids, tabs, started_wall=started_wall, started=started, trigger=trigger,
-                          result=result.result)
+                          result=result.result,
+                          summary=result.summary())
         if dry_run:
             result.changes = describe_changes(plan, grids, tabs)
         else:
@@ -207,6 +230,7 @@ def _summarise(result: RunResult, done: Computed) -> None:
     held = status == "On hold"
     result.on_hold_total_cents = int(totals[held].sum())
     result.on_hold_creators = sorted({str(c) for c in payouts.loc[held, "Creator"]}) if held.any() else []
+    result.not_paid = {k: (int(v[0]), int(v[1])) for k, v in done.log.not_paid.items()}
     if done.program.blocking:
         result.message = "A required column is missing, so payouts were not written; see the Issues tab."
     elif done.ledger.blocked:
@@ -215,7 +239,7 @@ def _summarise(result: RunResult, done: Computed) -> None:
 
 
 def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *, started_wall: dt.datetime,
-               started: float, trigger: Trigger, result: str) -> WritePlan:
+               started: float, trigger: Trigger, result: str, summary: str = "") -> WritePlan:
     from .ledger.locks import book_tab
     from .ledger.paypal import export_tab
     from .reports.weekly import report_tabs
@@ -230,19 +254,19 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
     plan.tabs.append(issues_tab(done.log))
     rows = {t.name: t.rows_read for t in done.program.tables}
     plan.tabs.append(run_log_tab(grids.get(schema.RUN_LOG), _run_row(
-        started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"))))
+        started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"), summary)))
     for tab in plan.tabs:  # keep the person's spelling of an existing tool tab
         tab.name = tabs.get(tab.name, tab.name)
     return plan
 
 
 def _run_row(started_wall: dt.datetime, started: float, trigger: str, result: str, rows: dict[str, int],
-             errors: int, warnings: int) -> dict[str, object]:
+             errors: int, warnings: int, summary: str = "") -> dict[str, object]:
     return {
         "Started": started_wall, "Finished": dt.datetime.now().replace(microsecond=0), "Trigger": trigger,
         "Result": result, "Rows read": ", ".join(f"{k} {v}" for k, v in rows.items()),
         "Errors": errors, "Warnings": warnings, "Seconds": round(time.perf_counter() - started, 2),
-        "Version": __version__,
+        "Version": __version__, "Summary": summary or None,
     }
 
 

@@ -18,7 +18,8 @@ RATIOS = ("Refund rate", "ROI", "Change", "Share", "Progress")
 DATES = ("Period start", "Period end", "Start", "End", "Paid on")
 NUMBERS = ("AOV", "Seconds")
 WIDTHS = {"Problem": 60, "How to fix": 60, "Payout ID": 30, "Value": 24, "Creator": 20, "Name": 20,
-          "Product": 28, "Product ID": 22, "Order ID": 22, "Rows read": 60, "Started": 20, "Finished": 20}
+          "Product": 28, "Product ID": 22, "Order ID": 22, "Rows read": 60, "Started": 20, "Finished": 20,
+          "Summary": 80, "Rows": 30}
 
 
 def kind_of(name: str) -> ColumnKind:

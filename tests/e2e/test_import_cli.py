@@ -56,3 +56,23 @@ def test_import_of_a_file_that_is_no_export_is_one_sentence(tmp_path: Path) -> N
     junk.write_text("Name,Notes\nMia,hello\n")
     done = sheetops("import", str(book), str(junk))
     assert done.returncode == 2 and "Traceback" not in done.stderr and "notes.csv" in done.stderr
+
+
+def test_the_import_tells_which_creators_are_not_on_creators(tmp_path: Path) -> None:
+    """A fresh template has nobody on Creators: every imported line's creator is named, with
+    the lines and GMV that will not be paid until they are added (issue #14)."""
+    book = tmp_path / "lumi.xlsx"
+    assert sheetops("init", str(book)).returncode == 0
+    sales = make_sales(30, seed=5)
+    export = write_csv(tmp_path / "week1.csv", *seller_table(sales))
+    done = sheetops("import", str(book), str(export))
+    assert done.returncode in (0, 1), done.stderr
+    per_creator: dict[str, list[int]] = {}
+    for s in sales:
+        tally = per_creator.setdefault(s.creator, [0, 0])
+        tally[0] += 1
+        tally[1] += s.gmv_cents
+    for creator, (lines, gmv) in per_creator.items():
+        words = f"{lines} line{'s' if lines != 1 else ''}, {gmv // 100:,}.{gmv % 100:02d} GMV, for {creator}, " \
+                "who is not on Creators: add them to pay these lines."
+        assert words in done.stdout, (words, done.stdout)

@@ -248,11 +248,12 @@ def column_letter(col0: int) -> str:
     return letters
 
 
-def money_text(cents: int) -> str:
-    """Integer cents as an exact decimal string: ``money_text(-1205) == "-12.05"``."""
+def money_text(cents: int, *, grouped: bool = False) -> str:
+    """Integer cents as an exact decimal string: ``money_text(-1205) == "-12.05"``; with
+    ``grouped``, thousands separated for people: ``money_text(1224546, grouped=True) == "12,245.46"``."""
     sign = "-" if cents < 0 else ""
     whole, frac = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole}.{frac:02d}"
+    return f"{sign}{whole:,}.{frac:02d}" if grouped else f"{sign}{whole}.{frac:02d}"
 
 
 def rate_text(millionths: int) -> str:

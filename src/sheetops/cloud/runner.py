@@ -92,10 +92,10 @@ class Outcome:
             verb = "Checked (dry run)" if self.result.dry_run else "Refreshed"
             message = (f"{verb} {self.spreadsheet}: {r['result']}, {r['issues']['error']} errors, "
                        f"{r['issues']['warning']} warnings, {r['payouts']['draft']} payouts ready "
-                       f"({r['payouts']['draft_total']}) in {r['seconds']:.1f} s.")
+                       f"({r['payouts']['draft_total']}) in {r['seconds']:.1f} s. {self.result.summary()}")
             return log(severity, message, spreadsheet=self.spreadsheet, trigger=trigger, status=self.status,
                        result=r["result"], as_of=r["as_of"], dry_run=r["dry_run"], seconds=r["seconds"],
-                       issues=r["issues"], payouts=r["payouts"], rows=r["rows"])
+                       issues=r["issues"], payouts=r["payouts"], rows=r["rows"], not_paid=r["not_paid"])
         return log(severity_for(self.status), str(self.body.get("error", "")), spreadsheet=self.spreadsheet,
                    trigger=trigger, status=self.status, result="failed", error=self.error_kind,
                    seconds=round(self.seconds, 3), **self.detail)

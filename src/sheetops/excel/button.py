@@ -116,6 +116,8 @@ def success_message(result: "RunResult") -> str:
     head = f"SheetOps is done for {result.as_of.isoformat()}: {counts}."
     if result.payouts.get("on_hold") or result.payouts.get("not_locked"):
         head += " " + result.payouts_sentence()
+    if result.not_paid_sentence():
+        head += " " + result.not_paid_sentence()
     if result.dry_run:
         return head + " This was a dry run: nothing was written."
     if errors:

@@ -7,8 +7,11 @@ blank rows and the row of field descriptions some exports put under the header.
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 from typing import Literal
+
+from ..backends.base import money_text
 
 Severity = Literal["Error", "Warning", "Info"]
 Outcome = Literal["added", "updated", "unchanged"]
@@ -81,6 +84,9 @@ class ImportResult:
     dry_run: bool = False
     headers_added: list[str] = field(default_factory=list)
     cells_changed: int = 0
+    unknown_creators: dict[str, list[int]] = field(default_factory=dict)
+    """Creators of the imported lines who are not on the Creators tab: handle as in the file
+    -> [lines, GMV in cents]. Their lines are imported, but pay nothing until they are added."""
 
     @property
     def issues(self) -> list[ImportIssue]:
@@ -114,6 +120,18 @@ class ImportResult:
         """0 when every line was read, 1 when some lines were rejected (interfaces.md)."""
         return 1 if self.has_errors else 0
 
+    def unknown_creator_lines(self) -> list[str]:
+        """One line per creator not on Creators ("4 lines, 80.00 GMV, for newfacecreator, who
+        is not on Creators: add them to pay these lines"), the most GMV first."""
+        ranked = sorted(self.unknown_creators.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        out = [f"{n} line{'s' if n != 1 else ''}, {money_text(gmv, grouped=True)} GMV, for {who}, who is not on Creators: "
+               "add them to pay these lines." for who, (n, gmv) in ranked[:MAX_SUMMARY_ISSUES]]
+        rest = ranked[MAX_SUMMARY_ISSUES:]
+        if rest:
+            out.append(f"... and {len(rest)} more creators not on Creators ({sum(v[0] for _, v in rest)} lines, "
+                       f"{money_text(sum(v[1] for _, v in rest), grouped=True)} GMV).")
+        return out
+
     def summary_lines(self) -> list[str]:
         """Plain lines for the command line: one per file, the issues, then the outcome."""
         lines = [f.sentence() for f in self.files]
@@ -121,6 +139,7 @@ class ImportResult:
         lines += [i.sentence() for i in issues[:MAX_SUMMARY_ISSUES]]
         if len(issues) > MAX_SUMMARY_ISSUES:
             lines.append(f"... and {len(issues) - MAX_SUMMARY_ISSUES} more issues like these.")
+        lines += self.unknown_creator_lines()
         if self.headers_added:
             verb = "would add" if self.dry_run else "added"
             lines.append(f"Orders {verb} the columns {', '.join(self.headers_added)}.")

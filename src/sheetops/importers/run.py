@@ -19,9 +19,9 @@ from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..backends.base import Grid, WritePlan, Workbook
-from ..workbook.cells import DateOrder, parse_text
+from ..workbook.cells import DateOrder, handle_key, parse_text
 from ..errors import BadArguments, ImportFileError, NotASheetOpsWorkbook
-from ..workbook.schema import ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
+from ..workbook.schema import CREATORS, ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
 from .lines import OWNED, map_row
 from .orders_tab import OrdersTab
 from .result import FileResult, ImportIssue, ImportResult
@@ -35,6 +35,8 @@ Progress = Callable[[int, "int | None"], None]
 PROGRESS_EVERY = 5_000
 _STATUS = [name for name, _kind in OWNED].index("Status")
 _SETTLED_DATE = [name for name, _kind in OWNED].index("Settled date")
+_CREATOR = [name for name, _kind in OWNED].index("Creator")
+_GMV = [name for name, _kind in OWNED].index("GMV")
 
 
 def import_files(
@@ -60,9 +62,10 @@ def import_files(
     if not files:
         raise BadArguments("Give at least one TikTok Shop export file to import.")
     with workbook.lock(), _collector_paused():
-        orders_name, settings_name = _tab_names(workbook)
-        grids = workbook.read([n for n in (orders_name, settings_name) if n])
+        orders_name, settings_name, creators_name = _tab_names(workbook)
+        grids = workbook.read([n for n in (orders_name, settings_name, creators_name) if n])
         tz, date_order = _settings(grids.get(settings_name or "", []))
+        roster = _roster(grids.get(creators_name or "")) if creators_name else None
         plans = [
             scan_file(ExportSource(Path(f)), tz=tz, date_order=date_order, creator=creator, progress=progress)
             for f in files
@@ -72,7 +75,7 @@ def import_files(
         total = sum(p.data_rows for p in plans)
         done = 0
         for plan in plans:
-            file_result, done = _import_file(plan, orders, progress, done, total)
+            file_result, done = _import_file(plan, orders, progress, done, total, roster, result.unknown_creators)
             result.files.append(file_result)
         if progress is not None:
             progress(done, total)
@@ -98,7 +101,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _import_file(
-    plan: FilePlan, orders: OrdersTab, progress: Progress | None, done: int, total: int
+    plan: FilePlan, orders: OrdersTab, progress: Progress | None, done: int, total: int,
+    roster: set[str] | None = None, unknown: dict[str, list[int]] | None = None,
 ) -> tuple[FileResult, int]:
     name = plan.source.name
     outcome = FileResult(file=name, layout=plan.layout.label)
@@ -125,17 +129,32 @@ def _import_file(
                 "Type the Settled date in Orders, or import a newer export.",
             ))
         outcome.count(orders.upsert(line))
+        if roster is not None and unknown is not None and handle_key(line[_CREATOR]) not in roster:
+            tally = unknown.setdefault(str(line[_CREATOR] or "").strip() or "(no creator)", [0, 0])
+            tally[0] += 1
+            tally[1] += int(line[_GMV] or 0)
     return outcome, done
 
 
-def _tab_names(workbook: Workbook) -> tuple[str, str | None]:
+def _roster(grid: Grid | None) -> set[str] | None:
+    """The handle keys on the Creators tab (None when it has no Creator column)."""
+    if not grid:
+        return None
+    header = [normalize_header(str(h or "")) for h in grid[0]]
+    if "creator" not in header:
+        return None
+    at = header.index("creator")
+    return {handle_key(r[at]) for r in grid[1:] if at < len(r) and r[at] not in (None, "")}
+
+
+def _tab_names(workbook: Workbook) -> tuple[str, str | None, str | None]:
     by_key = {normalize_tab(n): n for n in workbook.tab_names()}
     orders = by_key.get(normalize_tab(ORDERS.name))
     if orders is None:
         raise NotASheetOpsWorkbook(
             f"{workbook.label} has no Orders tab; add a tab named Orders (or start from 'sheetops init') and import again."
         )
-    return orders, by_key.get(normalize_tab(SETTINGS_TAB.name))
+    return orders, by_key.get(normalize_tab(SETTINGS_TAB.name)), by_key.get(normalize_tab(CREATORS.name))
 
 
 def _settings(grid: Grid) -> tuple[dt.tzinfo, DateOrder | None]:

@@ -6,12 +6,13 @@ The core collects ``Issue`` values in an ``IssueLog`` while it checks and comput
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
 import pandas as pd
 
-from ..backends.base import Link, cell_a1
+from ..backends.base import Link, cell_a1, money_text
 
 Severity = Literal["Error", "Warning", "Info"]
 SEVERITY_ORDER = {"Error": 0, "Warning": 1, "Info": 2}
@@ -130,17 +131,11 @@ def group_issues(log: IssueLog, gmv_cents: dict[str, pd.Series] | None = None) -
         rows = tuple(sorted({i.row for i in members if i.row is not None}))
         gmv = (gmv_cents or {}).get(first.tab)
         known = gmv.reindex(rows).dropna() if gmv is not None else pd.Series([], dtype="Int64")
-        what = f"{len(rows)} rows" + (f", {_money(int(known.sum()))} GMV in all" if len(known) else "")
+        what = f"{len(rows)} rows" + (f", {money_text(int(known.sum()), grouped=True)} GMV in all" if len(known) else "")
         out.append(Issue(first.severity, first.tab, rows[0], first.column, first.value,
                          f"{first.problem.rstrip()} ({what}; the Rows column lists them.)", first.how_to_fix,
                          first.col_index, first.creator, rows))
     log.issues = out
-
-
-def _money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, frac = divmod(abs(int(cents)), 100)
-    return f"{sign}{whole:,}.{frac:02d}"
 
 
 def issues_frame(log: IssueLog) -> pd.DataFrame:
