@@ -128,19 +128,24 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
         if bad.any():
             error |= bad
             fix_default = FIX.get(col.type, f"Choose one of: {', '.join(col.allowed)}." if col.allowed else "")
-            for i in np.flatnonzero(bad):
-                raw_value = raw[col.name].iat[i]
-                problem = str(errors.iat[i])
+            at = np.flatnonzero(bad)  # per bad cell: plain arrays, not a pandas lookup per cell
+            sheet_rows = frame["_row"].to_numpy()[at].tolist()
+            raw_values = raw[col.name].to_numpy(dtype=object)[at].tolist()
+            problems = errors.to_numpy(dtype=object)[at].tolist()
+            missing_fix = f"Fill in the {col.name}, or delete the row if it is not needed."
+            for row, raw_value, problem in zip(sheet_rows, raw_values, problems):
+                problem = str(problem)
                 fix = ERROR_FIX if isinstance(raw_value, CellError) else (
-                    f"Fill in the {col.name}, or delete the row if it is not needed."
-                    if problem.startswith("The ") and problem.endswith("is missing") else fix_default)
-                log.add("Error", spec.name, int(frame["_row"].iat[i]), col.name, cells.shown(raw_value),
-                        problem + ".", fix, col_index=idx)
+                    missing_fix if problem.startswith("The ") and problem.endswith("is missing") else fix_default)
+                log.add("Error", spec.name, int(row), col.name, cells.shown(raw_value), problem + ".", fix,
+                        col_index=idx)
         if notes is not None:
-            for i in np.flatnonzero(notes.notna().to_numpy()):
-                text, severity = notes.iat[i]
-                log.add(severity, spec.name, int(frame["_row"].iat[i]), col.name,
-                        cells.shown(raw[col.name].iat[i]), text + ".",
+            at = np.flatnonzero(notes.notna().to_numpy())
+            for row, raw_value, note in zip(frame["_row"].to_numpy()[at].tolist(),
+                                            raw[col.name].to_numpy(dtype=object)[at].tolist(),
+                                            notes.to_numpy(dtype=object)[at].tolist()):
+                text, severity = note
+                log.add(severity, spec.name, int(row), col.name, cells.shown(raw_value), text + ".",
                         FIX.get(col.type, "Check the value."), col_index=idx)
     frame["_error"] = error
     return Table(spec, frame, positions, rows_read=len(frame), missing_required=missing)
