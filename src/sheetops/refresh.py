@@ -78,7 +78,8 @@ class RunResult:
         p = self.payouts
         held = f"{p['on_hold']} on hold"
         if p["on_hold"]:
-            names = ", ".join(self.on_hold_creators[:5]) + (" and others" if len(self.on_hold_creators) > 5 else "")
+            names = ", ".join("@" + n.lstrip("@") for n in self.on_hold_creators[:5]) + (
+                " and others" if len(self.on_hold_creators) > 5 else "")
             held += f" (total {grouped(self.on_hold_total_cents)}, for {names}: fix their Errors in the Issues tab)"
         text = (f"Payouts: {p['draft']} ready to approve (total {grouped(self.draft_total_cents)}), "
                 f"{p['below_minimum']} below minimum, {held}, {p['locked']} approved or paid.")
