@@ -248,7 +248,7 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
 
     plan = WritePlan()
     if not done.program.blocking and not done.ledger.blocked:
-        plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger), book_tab(done.ledger.book),
+        plan.tabs += [payouts_tab(done.ledger), lines_tab(done.ledger, done.program), book_tab(done.ledger.book),
                       export_tab(done.ledger.export)]
     plan.tabs += rollup_tabs(done.rollups)
     plan.tabs += report_tabs(done)

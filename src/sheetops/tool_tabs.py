@@ -8,13 +8,15 @@ import pandas as pd
 from .workbook import schema
 from .backends.base import Column, ColumnKind, Grid, TabWrite
 from .workbook.issues import IssueLog, issues_frame
+from .ledger.explain import explain_lines
 from .ledger.payouts import LINE_COLUMNS, Ledger
 from .money.rollups import Rollups
+from .workbook.validate import Program
 
 MONEY_SUMS = ("GMV", "Refunds", "Net GMV", "TikTok commission", "Brand payouts", "Sample cost", "Creator cost",
               "Previous Net GMV", "Target GMV")
 COUNTS = ("Orders", "Units", "Rank", "Row", "Errors", "Warnings")
-RATIOS = ("Refund rate", "ROI", "Change", "Share", "Progress")
+RATIOS = ("Refund rate", "Change", "Share", "Progress")
 DATES = ("Period start", "Period end", "Start", "End", "Paid on")
 NUMBERS = ("AOV", "Seconds")
 WIDTHS = {"Problem": 60, "How to fix": 60, "Payout ID": 30, "Value": 24, "Creator": 20, "Name": 20,
@@ -31,6 +33,8 @@ def kind_of(name: str) -> ColumnKind:
         return "int"
     if name in RATIOS:
         return "ratio"
+    if name == "ROI":
+        return "times"
     if name in NUMBERS:
         return "number"
     if name in DATES:
@@ -61,7 +65,13 @@ def table_tab(name: str, frame: pd.DataFrame, *, kinds: dict[str, ColumnKind] | 
 
 
 def payouts_tab(ledger: Ledger) -> TabWrite:
+    """Payouts, newest period first (approval is done a week at a time), then by creator."""
     frame = ledger.payouts
+    if len(frame):
+        start = pd.to_datetime(pd.Series(frame["Period start"], dtype=object), errors="coerce")
+        order = pd.DataFrame({"start": start, "creator": frame["Creator"].astype(str).str.lstrip("@").str.casefold()})
+        order = order.sort_values(["start", "creator"], ascending=[False, True], kind="stable", na_position="last")
+        frame = frame.loc[order.index].reset_index(drop=True)
     kinds: dict[str, ColumnKind] = {"Paid on": "mixed", "Approved by": "mixed", "Reference": "mixed"}
     kinds.update({c: "mixed" for c in ledger.extra_columns})  # columns people added: kept as they typed them
     return table_tab(
@@ -70,8 +80,13 @@ def payouts_tab(ledger: Ledger) -> TabWrite:
     )
 
 
-def lines_tab(ledger: Ledger) -> TabWrite:
-    return table_tab(schema.COMMISSION_LINES, ledger.lines[LINE_COLUMNS])
+def lines_tab(ledger: Ledger, program: Program | None = None) -> TabWrite:
+    """Commission Lines; with the ``program``, each line also says its period, the order's
+    dates and product, and why it earns what it does (``ledger/explain.py``)."""
+    lines = ledger.lines[LINE_COLUMNS]
+    if program is not None:
+        lines = explain_lines(lines, program)
+    return table_tab(schema.COMMISSION_LINES, lines, kinds={"Order date": "datetime", "Settled date": "date"})
 
 
 def rollup_tabs(rollups: Rollups) -> list[TabWrite]:

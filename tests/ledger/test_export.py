@@ -40,7 +40,9 @@ def read_csv(path: Path) -> list[list[str]]:
 def test_the_tab_and_the_files_hold_approved_unpaid_payouts(tmp_path: Path) -> None:
     wb = program()
     run(wb, "2026-11-18")
-    assert rows(wb, "Payouts") and wb.tabs["Payout Export"] == []
+    (empty,) = wb.tabs["Payout Export"]  # nothing approved: one line says why and what to do
+    assert rows(wb, "Payouts") and empty[0].startswith("Nothing to pay yet") and "Approved" in empty[0]
+    assert empty[1:] == [None] * 5
     for pid in ("2026-11-02/glowwithmia", "2026-11-09/dadjokesdan", "2026-11-09/zoe"):
         approve(wb, pid)
     approve(wb, "2026-11-09/glowwithmia", "Paid")
@@ -61,7 +63,7 @@ def test_the_tab_and_the_files_hold_approved_unpaid_payouts(tmp_path: Path) -> N
     for pid in ("2026-11-02/glowwithmia", "2026-11-09/dadjokesdan"):
         approve(wb, pid, "Paid")
     run(wb, "2026-11-18")
-    assert wb.tabs["Payout Export"] == []
+    assert len(wb.tabs["Payout Export"]) == 1 and wb.tabs["Payout Export"][0][0].startswith("Nothing to pay yet")
     assert export_payouts(wb, out)[0].startswith("There are no approved, unpaid payouts")
 
 

@@ -48,8 +48,11 @@ RATE_SCALE = 1_000_000
 """Rates are integers in millionths: 12.5% is 125_000."""
 
 ColumnKind = Literal[
-    "text", "money", "rate", "ratio", "number", "int", "date", "datetime", "link", "mixed"
+    "text", "money", "amount", "rate", "ratio", "times", "number", "int", "date", "datetime", "link", "mixed"
 ]
+"""How a column's values are held and shown: ``money`` is integer cents shown ``#,##0.00``;
+``amount`` is integer cents shown plain ``0.00`` (for files other programs read, such as
+PayPal's CSV); ``ratio`` is a fraction shown as a percent; ``times`` a multiple shown ``4.2×``."""
 
 
 @dataclass(frozen=True)

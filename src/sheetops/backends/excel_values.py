@@ -26,6 +26,8 @@ from .base import CellError, Link, RawCell
 NUMBER_FORMATS: dict[str, str] = {
     "text": "@",
     "money": "#,##0.00",
+    "amount": "0.00",
+    "times": '0.0"×"',
     "rate": "0.00%",
     "ratio": "0.0%",
     "number": "0.00",

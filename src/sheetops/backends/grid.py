@@ -32,11 +32,11 @@ def out_cell(value: Any, kind: str) -> OutCell:
         return None
     if kind == "text":
         return str(value)
-    if kind == "money":
+    if kind in ("money", "amount"):
         return int(value) / 100
     if kind == "rate":
         return int(value) / RATE_SCALE
-    if kind in ("ratio", "number"):
+    if kind in ("ratio", "times", "number"):
         return float(value)
     if kind == "int":
         return int(value)

@@ -23,6 +23,8 @@ SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 
 NUMBER_FORMATS: dict[str, dict[str, str]] = {
     "money": {"type": "NUMBER", "pattern": "#,##0.00"},
+    "amount": {"type": "NUMBER", "pattern": "0.00"},
+    "times": {"type": "NUMBER", "pattern": '0.0"×"'},
     "rate": {"type": "PERCENT", "pattern": "0.00%"},
     "ratio": {"type": "PERCENT", "pattern": "0.0%"},
     "number": {"type": "NUMBER", "pattern": "0.00"},

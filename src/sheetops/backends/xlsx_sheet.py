@@ -39,7 +39,7 @@ CHUNK_ROWS = 50_000
 MAX_ROW = 1_048_576
 _NEEDS_ESCAPE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
 _EDGE_SPACE = re.compile(r"(?:^|\n)\s|\s(?:\n|$)")
-_KINDS = ("text", "money", "rate", "ratio", "number", "int", "date", "datetime", "link", "bool")
+_KINDS = ("text", "money", "amount", "rate", "ratio", "times", "number", "int", "date", "datetime", "link", "bool")
 
 
 @dataclass
@@ -145,11 +145,11 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
     letter = o.letter
     if kind == "text":
         return _text_cells(letter, part, numbers, o.styles["text"])
-    if kind in ("money", "rate", "int"):
+    if kind in ("money", "amount", "rate", "int"):
         s = f' s="{o.styles[kind]}"' if o.styles[kind] else ""
         blank = part.isna().tolist()
         ints = part.fillna(0).astype("int64").tolist() if len(part) else []
-        fmt = money_text if kind == "money" else rate_text if kind == "rate" else str
+        fmt = money_text if kind in ("money", "amount") else rate_text if kind == "rate" else str
         return ["" if b else f'<c r="{letter}{r}"{s}><v>{fmt(v)}</v></c>' for r, v, b in zip(numbers, ints, blank)]
     return [_one_cell(f"{letter}{r}", v, kind, o) for r, v in zip(numbers, part.tolist())]
 

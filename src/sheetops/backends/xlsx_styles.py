@@ -17,6 +17,8 @@ NUMBER_FORMATS: dict[str, tuple[int, str | None]] = {
     "link": (0, None),
     "bool": (0, None),
     "money": (4, None),  # #,##0.00
+    "amount": (2, None),  # 0.00: no thousands separator (Save as CSV gives 1603.49)
+    "times": (0, '0.0"×"'),
     "rate": (10, None),  # 0.00%
     "number": (2, None),  # 0.00
     "int": (1, None),  # 0

@@ -137,11 +137,11 @@ def kind_of(value: Any) -> str:
 
 def value_text(value: Any, kind: str) -> str | None:
     """The ``<v>`` text of a numeric value of ``kind`` (None when it cannot be a number)."""
-    if kind == "money":
+    if kind in ("money", "amount"):
         return money_text(value.cents if isinstance(value, Money) else int(value))
     if kind == "rate":
         return rate_text(value.millionths if isinstance(value, Rate) else int(value))
-    if kind in ("ratio", "number"):
+    if kind in ("ratio", "times", "number"):
         number = float(value.value if isinstance(value, Ratio) else value)
         return float_text(number) if number == number and abs(number) != float("inf") else None
     if kind == "int":

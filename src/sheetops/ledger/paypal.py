@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..workbook import schema
-from ..backends.base import Column, ColumnKind, TabWrite
+from ..backends.base import Column, TabWrite
 from ..workbook.issues import IssueLog, Severity
 
 EXPORT_COLUMNS = ["Recipient", "Amount", "Currency", "Customer ID", "Note", "Wallet"]
@@ -108,11 +108,21 @@ def _note(log: IssueLog | None, severity: Severity, pid: str, problem: str, fix:
         log.add(severity, schema.PAYOUTS.name, None, "Status", pid, problem, fix)
 
 
+NOTHING_TO_EXPORT = ("Nothing to pay yet: approved, unpaid payouts appear here. Set a payout's Status to Approved "
+                     "on the Payouts tab and run SheetOps; then File > Save as CSV gives PayPal's upload file "
+                     "(or run: sheetops export-payouts).")
+
+
 def export_tab(frame: pd.DataFrame) -> TabWrite:
-    """The Payout Export tab: no header row, so File > Save as CSV gives PayPal's upload file."""
-    kinds: dict[str, ColumnKind] = {"Amount": "money"}
-    columns = [Column(c, kinds.get(c, "text"), 34 if c in ("Recipient", "Note") else 16) for c in EXPORT_COLUMNS]
+    """The Payout Export tab: no header row, so File > Save as CSV gives PayPal's upload file.
+    Amounts are plain ``0.00`` (no thousands separator, which PayPal refuses); ids are text.
+    With nothing to export, one line says why and what to do."""
+    columns = [Column(c, "amount" if c == "Amount" else "text", 34 if c in ("Recipient", "Note") else 16)
+               for c in EXPORT_COLUMNS]
     frame = frame.copy()
+    if frame.empty:
+        frame = pd.DataFrame([[NOTHING_TO_EXPORT, None, None, None, None, None]], columns=EXPORT_COLUMNS)
+        frame["Amount"] = pd.array([None], dtype="Int64")
     for c in EXPORT_COLUMNS:
         if c != "Amount":
             frame[c] = frame[c].astype(object)

@@ -308,9 +308,11 @@ RUN_LOG_COLUMNS = (
 )
 COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
-    "Base", "Rate", "Amount", "Item",
+    "Base", "Rate", "Amount", "Item", "Period start", "Order date", "Settled date", "Product ID", "Product", "Why",
 )
-"""``Item`` is the key of the paid item (see money.md); a lock finds its items by it."""
+"""``Item`` is the key of the paid item (see money.md); a lock finds its items by it. The
+columns after it explain the line (its payout's period, the order's dates and product, the
+rule in plain words); the tool writes them and never reads them back."""
 
 GMV_MEASURE_COLUMNS = (
     "GMV", "Refunds", "Net GMV", "Orders", "Units", "AOV", "Refund rate", "TikTok commission",
