@@ -103,6 +103,9 @@ class ExcelLiveWorkbook:
     # ------------------------------------------------------------------ writing
 
     def apply(self, plan: WritePlan) -> None:
+        if plan.late_edits is not None:  # what people typed in Payouts while the run computed is kept
+            name = plan.late_edits.tab
+            plan.late_edits.keep(self.read([name]).get(name) if self._sheet(name) is not None else None)
         prepared = [prepare_tab(tab) for tab in plan.tabs]
         for edit in plan.edits:
             if self._sheet(edit.name) is None:

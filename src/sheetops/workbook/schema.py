@@ -304,7 +304,7 @@ START_HERE = "Start Here"
 
 ISSUE_COLUMNS = ("Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix")
 RUN_LOG_COLUMNS = (
-    "Started", "Finished", "Trigger", "Result", "Rows read", "Errors", "Warnings", "Seconds", "Version",
+    "Started", "Finished", "Trigger", "Result", "Rows read", "Errors", "Warnings", "Seconds", "Version", "Notes",
 )
 COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",
