@@ -28,7 +28,7 @@ from .backends.base import Grid, TabWrite, WritePlan
 from .ledger.locks import grid_records, text
 from .workbook import schema
 from .workbook.cells import is_blank, parse_date, parse_money
-from .workbook.issues import IssueLog
+from .workbook.issues import Issue, IssueLog
 
 PEOPLE = schema.PAYOUT_PEOPLE_COLUMNS
 MONEY = (*schema.PAYOUT_AMOUNT_COLUMNS, "Total")
@@ -78,7 +78,7 @@ class LateEdits:
     log: IssueLog
     rebuild: Callable[[IssueLog, list[str]], None]
     kept: list[str] = field(default_factory=list)
-    _said: list[object] = field(default_factory=list)
+    _said: list[Issue] = field(default_factory=list)
 
     def keep(self, now: Grid | None) -> list[str]:
         """Put into the plan what people typed since the run read the tab; the kept Payout IDs."""
