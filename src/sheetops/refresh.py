@@ -237,7 +237,9 @@ def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], 
             tab.name = tabs.get(tab.name, tab.name)
             plan.tabs[[t.name for t in plan.tabs].index(tab.name)] = tab
 
-    return LateEdits(tab=name, start=grids.get(schema.PAYOUTS.name), plan=plan, log=done.log, rebuild=rebuild)
+    return LateEdits(tab=name, start=grids.get(schema.PAYOUTS.name), plan=plan, log=done.log, rebuild=rebuild,
+                     lines_tab=tabs.get(schema.COMMISSION_LINES, schema.COMMISSION_LINES),
+                     lines_start=grids.get(schema.COMMISSION_LINES))
 
 
 def _run_row(started_wall: dt.datetime, started: float, trigger: str, result: str, rows: dict[str, int],

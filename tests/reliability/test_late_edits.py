@@ -129,3 +129,24 @@ def test_an_approval_typed_during_a_refresh_survives_on_google() -> None:
     grids = fresh.read(["Payouts", "Issues", "Run Log"])
     as_rows = {k: [dict(zip(g[0], r)) for r in g[1:]] for k, g in grids.items()}
     _check_kept(as_rows["Payouts"], as_rows["Issues"], as_rows["Run Log"], pid)
+
+
+def test_an_approval_of_amounts_this_run_changes_holds_for_what_the_person_saw() -> None:
+    """A new order arrives and the person approves the old Total while the run computes:
+    the row and its Commission Lines stay as the person saw them, and the next run locks
+    exactly what was approved (money.md rule 2), never the amount nobody looked at."""
+    wb = _program()
+    pid = next(p["Payout ID"] for p in rows(wb, "Payouts") if "glowwithmia" in p["Payout ID"])
+    seen_total = next(p["Total"] for p in rows(wb, "Payouts") if p["Payout ID"] == pid)
+    seen_lines = [r for r in rows(wb, "Commission Lines") if r["Payout ID"] == pid]
+    wb.tabs["Orders"].append(order("O3", "@glowwithmia", 500))
+    sheetops.refresh(wb, as_of=AS_OF, on_step=_during_write(lambda: _approve(wb.tabs["Payouts"], pid)))
+    row = next(p for p in rows(wb, "Payouts") if p["Payout ID"] == pid)
+    assert row["Status"] == "Approved" and row["Total"] == seen_total
+    assert [r for r in rows(wb, "Commission Lines") if r["Payout ID"] == pid] == seen_lines
+    said = [i for i in rows(wb, "Issues") if pid in i["Problem"]]
+    assert said and "instead of" in said[0]["Problem"]
+    result = sheetops.refresh(wb, as_of=AS_OF)
+    assert result.result == "ok" and result.payouts["locked"] == 1
+    row = next(p for p in rows(wb, "Payouts") if p["Payout ID"] == pid)
+    assert row["Status"] == "Approved" and row["Total"] == seen_total
