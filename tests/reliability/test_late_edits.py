@@ -150,3 +150,22 @@ def test_an_approval_of_amounts_this_run_changes_holds_for_what_the_person_saw()
     assert result.result == "ok" and result.payouts["locked"] == 1
     row = next(p for p in rows(wb, "Payouts") if p["Payout ID"] == pid)
     assert row["Status"] == "Approved" and row["Total"] == seen_total
+
+
+def test_an_approval_typed_during_a_refresh_survives_in_live_excel(tmp_path: Path) -> None:
+    from ..backends import factory_excel_fake
+
+    excel = factory_excel_fake.make(tmp_path, _inputs().tabs)
+    sheetops.refresh(excel, as_of=AS_OF)
+    sheet = excel.book.sheets["Payouts"]  # type: ignore[attr-defined]
+    grid = excel.read(["Payouts"])["Payouts"]
+    header, pid = [str(h) for h in grid[0]], str(grid[1][0])
+
+    def person_types() -> None:  # Excel stays usable while the button's run computes
+        sheet.range((2, header.index("Status") + 1)).value = "Approved"
+        sheet.range((2, header.index("Approved by") + 1)).value = "Mia's manager"
+
+    sheetops.refresh(excel, as_of=AS_OF, on_step=_during_write(person_types))
+    grids = excel.read(["Payouts", "Issues", "Run Log"])
+    as_rows = {k: [dict(zip(g[0], r)) for r in g[1:]] for k, g in grids.items()}
+    _check_kept(as_rows["Payouts"], as_rows["Issues"], as_rows["Run Log"], pid)
