@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._version import __version__
 from .backends import open_workbook
-from .backends.base import Grid, WritePlan, Workbook, money_text
+from .backends.base import Grid, TabWrite, WritePlan, Workbook, money_text
 from .errors import NotASheetOpsWorkbook, SheetOpsError
 from .workbook import schema
 
@@ -212,7 +212,7 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
 
 
 def _log_tabs(done: Computed, grids: dict[str, Grid | None], *, started_wall: dt.datetime, started: float,
-              trigger: Trigger, result: str, notes: list[str]) -> list:
+              trigger: Trigger, result: str, notes: list[str]) -> list[TabWrite]:
     """The Issues tab and the Run Log with this run's row."""
     from .tool_tabs import issues_tab, run_log_tab
 
