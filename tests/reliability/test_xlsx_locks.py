@@ -115,11 +115,15 @@ def test_a_release_that_fails_is_retried(tmp_path: Path, monkeypatch: pytest.Mon
 def test_live_excel_takes_over_a_dead_runs_marker_with_a_note() -> None:
     book = fake.Book(name="live.xlsx", tabs={"Settings": []})
     old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=90)
-    book.names.add(LOCK_NAME, f'="{os.getppid()}|{socket.gethostname()}|{old.isoformat(timespec="seconds")}"')
+    book.names.add(LOCK_NAME, f'="4242|other-pc|{old.isoformat(timespec="seconds")}"')  # no beat for 90 s
     with ExcelLiveWorkbook(book).lock() as note:
-        assert note and "took it over" in note
+        assert note and "took it over" in note and "other-pc" in note
+    dead = 2**22 + 12345  # above the default Linux pid_max: no such process here
+    book.names.add(LOCK_NAME, f'="{dead}|{socket.gethostname()}|{dt.datetime.now(dt.timezone.utc).isoformat()}"')
+    with ExcelLiveWorkbook(book).lock() as note:
+        assert note and str(dead) in note
     fresh = dt.datetime.now(dt.timezone.utc)
-    book.names.add(LOCK_NAME, f'="{os.getppid()}|{socket.gethostname()}|{fresh.isoformat(timespec="seconds")}"')
+    book.names.add(LOCK_NAME, f'="4242|other-pc|{fresh.isoformat(timespec="seconds")}"')
     with pytest.raises(RefreshRunning):
         with ExcelLiveWorkbook(book).lock():
             pass

@@ -24,9 +24,10 @@ charts, hiding a tab's name) use Windows COM calls through ``.api`` where xlwing
 open-source call; on macOS they are skipped and listed in ``notes``.
 
 ``lock()`` holds a per-process lock and a defined name ``SheetOps_RunLock`` in the workbook
-(pid, host, time of the last heartbeat: the marker is renewed when the run reads and before
-and after it writes); a marker older than ``stale_after`` (a minute), or left by a process
-that no longer runs on this computer, is taken over, and the run says so in the Run Log.
+(pid, host, time of the last heartbeat: the marker is renewed when the run reads and when it
+writes). A marker left by a process that no longer runs on this computer is taken over at
+once; one of another computer after ``stale_after`` (a minute) without a beat; one of a live
+process on this computer after ten minutes. The run says so in the Run Log.
 Removing the marker is retried; one that cannot be removed goes stale within a minute.
 """
 
@@ -51,6 +52,7 @@ from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell
 
 LOCK_NAME = "SheetOps_RunLock"
+LIVE_STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ROWS = 1_048_576
 _PEOPLE_TABS = frozenset(normalize_tab(t.name) for t in EDITED_TABS)
 _PROCESS_LOCKS: dict[str, threading.Lock] = {}
@@ -316,12 +318,14 @@ class ExcelLiveWorkbook:
                 continue
         self._marker = None
 
-    def _stale(self, pid: int, host: str, started: dt.datetime) -> bool:
-        if dt.datetime.now(dt.timezone.utc) - started > self.stale_after:
-            return True
-        if host != socket.gethostname():
-            return False
-        return pid == os.getpid() or not pid_alive(pid)
+    def _stale(self, pid: int, host: str, beat: dt.datetime) -> bool:
+        """A marker of a process gone from this computer is stale at once; one of a live process
+        here after ``LIVE_STALE_AFTER`` (its beats come only at each step, and computing a big
+        workbook takes a while); one from another computer after ``stale_after``."""
+        age = dt.datetime.now(dt.timezone.utc) - beat
+        if host == socket.gethostname():
+            return pid == os.getpid() or not pid_alive(pid) or age > LIVE_STALE_AFTER
+        return age > self.stale_after
 
 
 # ---------------------------------------------------------------------- helpers
