@@ -3,8 +3,9 @@
 - Lock: ``.~sheetops-<file name>.lock`` beside the workbook, created with O_CREAT|O_EXCL,
   holding pid, host, start time and a token. While a run holds it, a heartbeat touches it
   every ``HEARTBEAT_EVERY`` seconds. It is stale (and taken over, with a sentence for the Run
-  Log) when its process is gone on this host, or when it has had no heartbeat for
-  ``STALE_AFTER`` seconds (a run killed on another computer sharing the folder). Releasing
+  Log) when its process is gone on this host, when it comes from another computer sharing
+  the folder and has had no heartbeat for ``STALE_AFTER`` seconds, or when it has had none
+  for ``LIVE_STALE_AFTER`` seconds at all. Releasing
   is retried; a release that still fails leaves a lock that goes stale within a minute.
 - Litter: temporary files of a killed run (``.~sheetops-<file name>.*.tmp``) are removed by
   the next run of the same workbook, once it holds the lock, when they are older than
@@ -36,6 +37,9 @@ from .heartbeat import Heartbeat
 
 STALE_AFTER = 60.0
 """Seconds without a heartbeat after which a lock (or a temporary file) is a dead run's."""
+LIVE_STALE_AFTER = 10 * 60.0
+"""Seconds without a heartbeat after which even a lock of a live process on this computer is
+taken over (its heartbeat thread has been starved or stopped that long)."""
 HEARTBEAT_EVERY = 15.0
 RELEASE_ATTEMPTS = 3
 
@@ -75,12 +79,11 @@ def _holder(lock: Path) -> dict[str, object] | None:
         return None
     except (OSError, ValueError):
         info, age = {}, 0.0
-    if age > STALE_AFTER:
-        return None
     pid = info.get("pid")
-    if info.get("host") == socket.gethostname() and isinstance(pid, int) and not _pid_alive(pid):
-        return None
-    return info
+    if info.get("host") == socket.gethostname() and isinstance(pid, int):
+        # here liveness is certain; age only guards against a process stuck for long
+        return None if not _pid_alive(pid) or age > LIVE_STALE_AFTER else info
+    return None if age > STALE_AFTER else info
 
 
 def check_not_held(path: Path, token: str | None) -> None:
