@@ -19,7 +19,7 @@ Layers (top to bottom):
     backends:  backends
     templates: templates
     inputs:    importers, demo
-    compute:   compute, tool_tabs
+    compute:   compute, tool_tabs, late_edits
     areas:     reports, ledger
     money:     money
     workbook:  workbook
@@ -30,7 +30,8 @@ Layers (top to bottom):
 - refresh: the one use case every door calls (read -> check -> compute -> write).
 - backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
   their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).
-- compute: the pure core of a refresh; tool_tabs: its results as the tool's tabs.
+- compute: the pure core of a refresh; tool_tabs: its results as the tool's tabs; late_edits:
+  people's Payouts edits made during a run, kept in what the run writes.
 - reports, ledger, money, workbook: the business areas (see each package's docstring).
 """
 

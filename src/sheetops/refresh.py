@@ -21,12 +21,13 @@ import pandas as pd
 
 from ._version import __version__
 from .backends import open_workbook
-from .backends.base import Grid, WritePlan, Workbook, money_text
+from .backends.base import Grid, TabWrite, WritePlan, Workbook, money_text
 from .errors import NotASheetOpsWorkbook, SheetOpsError
 from .workbook import schema
 
 if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
     from .compute import Computed
+    from .late_edits import LateEdits
 
 Trigger = Literal["cli", "excel", "schedule", "http", "api", "addon"]
 NOT_PAID_CAUSES = {
@@ -181,7 +182,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
     started = time.perf_counter()
     tabs = resolve_tabs(backend)
     parse_as_of(as_of)
-    with nullcontext() if dry_run else backend.lock():
+    with nullcontext() if dry_run else backend.lock() as lock_note:
         step(f"Reading {backend.label}")
         grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
         grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
@@ -194,20 +195,28 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
             if not dry_run:
                 _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
             raise
+        notes = [lock_note] if lock_note else []
+        if lock_note:
+            done.log.add("Info", schema.RUN_LOG, None, "Notes", "", lock_note,
+                         "Nothing to do; if refreshes keep stopping half-way, look at the earlier Run Log rows.")
         result.as_of = done.as_of
         _summarise(result, done)
         plan = build_plan(done, grids, tabs, started_wall=started_wall, started=started, trigger=trigger,
-                          result=result.result,
-                          summary=result.summary())
+                          result=result.result, notes=notes, summary=result.summary())
         if dry_run:
             result.changes = describe_changes(plan, grids, tabs)
         else:
+            plan.late_edits = _late_edits(plan, done, grids, tabs, started_wall=started_wall, started=started,
+                                          trigger=trigger, result=result.result, notes=notes,
+                                          summary=result.summary())
             step("Writing the tool tabs")
             try:
                 backend.apply(plan)
             except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
                 _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
                 raise
+            if plan.late_edits is not None and plan.late_edits.kept:
+                _summarise(result, done)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -240,11 +249,12 @@ def _summarise(result: RunResult, done: Computed) -> None:
 
 
 def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *, started_wall: dt.datetime,
-               started: float, trigger: Trigger, result: str, summary: str = "") -> WritePlan:
+               started: float, trigger: Trigger, result: str, notes: list[str] | None = None,
+               summary: str = "") -> WritePlan:
     from .ledger.locks import book_tab
     from .ledger.paypal import export_tab
     from .reports.weekly import report_tabs
-    from .tool_tabs import issues_tab, lines_tab, payouts_tab, rollup_tabs, run_log_tab
+    from .tool_tabs import lines_tab, payouts_tab, rollup_tabs
 
     plan = WritePlan()
     if not done.program.blocking and not done.ledger.blocked:
@@ -252,13 +262,43 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
                       export_tab(done.ledger.export)]
     plan.tabs += rollup_tabs(done.rollups)
     plan.tabs += report_tabs(done)
-    plan.tabs.append(issues_tab(done.log))
-    rows = {t.name: t.rows_read for t in done.program.tables}
-    plan.tabs.append(run_log_tab(grids.get(schema.RUN_LOG), _run_row(
-        started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"), summary)))
+    plan.tabs += _log_tabs(done, grids, started_wall=started_wall, started=started, trigger=trigger, result=result,
+                           notes=list(notes or []), summary=summary)
     for tab in plan.tabs:  # keep the person's spelling of an existing tool tab
         tab.name = tabs.get(tab.name, tab.name)
     return plan
+
+
+def _log_tabs(done: Computed, grids: dict[str, Grid | None], *, started_wall: dt.datetime, started: float,
+              trigger: Trigger, result: str, notes: list[str], summary: str = "") -> list[TabWrite]:
+    """The Issues tab and the Run Log with this run's row."""
+    from .tool_tabs import issues_tab, run_log_tab
+
+    rows = {t.name: t.rows_read for t in done.program.tables}
+    row = _run_row(started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"),
+                   summary)
+    row["Notes"] = " ".join(notes) or None
+    return [issues_tab(done.log), run_log_tab(grids.get(schema.RUN_LOG), row)]
+
+
+def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *,
+                notes: list[str], **run: Any) -> "LateEdits | None":
+    """What the backend needs to keep people's Payouts edits made while this run computed."""
+    from .late_edits import LateEdits
+
+    name = tabs.get(schema.PAYOUTS.name, schema.PAYOUTS.name)
+    if not any(t.name == name for t in plan.tabs):
+        return None
+
+    def rebuild(log: object, more: list[str]) -> None:
+        fresh = _log_tabs(done, grids, notes=notes + more, **run)
+        for tab in fresh:
+            tab.name = tabs.get(tab.name, tab.name)
+            plan.tabs[[t.name for t in plan.tabs].index(tab.name)] = tab
+
+    return LateEdits(tab=name, start=grids.get(schema.PAYOUTS.name), plan=plan, log=done.log, rebuild=rebuild,
+                     lines_tab=tabs.get(schema.COMMISSION_LINES, schema.COMMISSION_LINES),
+                     lines_start=grids.get(schema.COMMISSION_LINES))
 
 
 def _run_row(started_wall: dt.datetime, started: float, trigger: str, result: str, rows: dict[str, int],

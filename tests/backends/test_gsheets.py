@@ -220,14 +220,15 @@ def test_lock_contention_expiry_and_release() -> None:
     held = crashed.lock()
     held.__enter__()  # a run that never ends (crashed without releasing)
     assert LOCK_TAB not in crashed.tab_names()
-    soon = factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(minutes=5))
+    soon = factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(seconds=50))
     with pytest.raises(RefreshRunning, match=r"Another refresh of SheetOps contract started at 2026-11-09 10:00 UTC"):
         with soon.lock():
             pass
-    later = factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(minutes=16))
-    with later.lock():
+    later = factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(seconds=61))  # no heartbeat for 60 s
+    with later.lock() as note:
+        assert note and "stopped without releasing" in note
         with pytest.raises(RefreshRunning):
-            with factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(minutes=17)).lock():
+            with factory.workbook(wb.spreadsheet_id, clock=lambda: t0 + dt.timedelta(seconds=90)).lock():
                 pass
         held.__exit__(None, None, None)  # the crashed run wakes up: it must not free our lock
         assert any(s["properties"]["title"] == LOCK_TAB for s in _book(wb.spreadsheet_id)["sheets"])

@@ -204,7 +204,7 @@ def test_lock_stale_and_excel_owner_file(tmp_path: Path) -> None:
     lock_path(path).write_text(json.dumps({"pid": os.getpid(), "host": "elsewhere", "token": "x"}))
     old = time.time() - 3600
     os.utime(lock_path(path), (old, old))
-    with other.lock():  # older than 30 minutes: stale
+    with other.lock():  # no heartbeat for more than a minute: stale
         pass
     owner = tmp_path / "~$book.xlsx"
     owner.write_bytes(b"Mia")

@@ -8,7 +8,8 @@ workbook, a Google Sheet, or plain memory). The engine never knows which one it 
 - ``apply(plan)`` writes a whole ``WritePlan`` atomically: every tab it names is updated,
   or the workbook is left exactly as it was;
 - ``lock()`` is a context manager that refuses (``RefreshRunning``) while another refresh
-  of the same workbook holds it.
+  of the same workbook holds it; a lock whose run died (no heartbeat for a minute) is taken
+  over, and the context manager yields a sentence saying so for the Run Log.
 
 Writes are described, not performed, by the core: a ``WritePlan`` holds ``TabWrite``s (a
 tool tab replaced whole, as a typed ``DataFrame``) and ``TabEdit``s (cells changed or rows
@@ -192,12 +193,27 @@ class TabEdit:
     add_headers: dict[int, str] = field(default_factory=dict)
 
 
+class KeepsLateEdits(Protocol):
+    """Cells of a tool tab that people own (Payouts Status, Approved by, Paid on, Reference).
+
+    A backend that writes ``tab`` reads it again as close to the write as it can and calls
+    ``keep(grid)`` with what it found; ``keep`` puts into the plan what people typed since
+    the run read the tab (see ``sheetops.late_edits``) and returns the rows it kept."""
+
+    tab: str
+
+    def keep(self, now: Grid | None) -> list[str]: ...
+
+
 @dataclass
 class WritePlan:
     """Everything one refresh (or import) writes, applied in one atomic step."""
 
     tabs: list[TabWrite] = field(default_factory=list)
     edits: list[TabEdit] = field(default_factory=list)
+    late_edits: KeepsLateEdits | None = None
+    """Set by a refresh that writes Payouts: re-read that tab just before writing, call
+    ``late_edits.keep(grid)``, then write the plan (see ``KeepsLateEdits``)."""
 
     def tab(self, name: str) -> TabWrite:
         for t in self.tabs:
@@ -229,8 +245,9 @@ class Workbook(Protocol):
         """Write the whole plan atomically, or raise and leave the workbook unchanged."""
         ...
 
-    def lock(self) -> AbstractContextManager[None]:
-        """Hold the run lock of this workbook; raise ``RefreshRunning`` when held."""
+    def lock(self) -> AbstractContextManager[str | None]:
+        """Hold the run lock of this workbook; raise ``RefreshRunning`` when held. Yields a
+        sentence for the Run Log when it took over the stale lock of a run that died, else None."""
         ...
 
 

@@ -24,8 +24,11 @@ charts, hiding a tab's name) use Windows COM calls through ``.api`` where xlwing
 open-source call; on macOS they are skipped and listed in ``notes``.
 
 ``lock()`` holds a per-process lock and a defined name ``SheetOps_RunLock`` in the workbook
-(pid, host, start time); a marker older than ``stale_after``, or left by a process that no
-longer runs on this computer, is taken over.
+(pid, host, time of the last heartbeat: the marker is renewed when the run reads and when it
+writes). A marker left by a process that no longer runs on this computer is taken over at
+once; one of another computer after ``stale_after`` (a minute) without a beat; one of a live
+process on this computer after ten minutes. The run says so in the Run Log.
+Removing the marker is retried; one that cannot be removed goes stale within a minute.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell
 
 LOCK_NAME = "SheetOps_RunLock"
+LIVE_STALE_AFTER = dt.timedelta(minutes=10)
 MAX_ROWS = 1_048_576
 _PEOPLE_TABS = frozenset(normalize_tab(t.name) for t in EDITED_TABS)
 _PROCESS_LOCKS: dict[str, threading.Lock] = {}
@@ -82,8 +86,9 @@ class _PreparedTab:
 class ExcelLiveWorkbook:
     """A ``Workbook`` over an xlwings ``Book`` (``xw.Book.caller()`` from the button)."""
 
-    def __init__(self, book: Any, *, stale_after: dt.timedelta = dt.timedelta(minutes=10)) -> None:
+    def __init__(self, book: Any, *, stale_after: dt.timedelta = dt.timedelta(seconds=60)) -> None:
         self.book = book
+        self._marker: str | None = None
         self.label: str = book.name
         self.stale_after = stale_after
         self.notes: list[str] = []
@@ -97,12 +102,17 @@ class ExcelLiveWorkbook:
         return [sheet.name for sheet in self.book.sheets]
 
     def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
+        self._beat()
         sheets = {sheet.name: sheet for sheet in self.book.sheets}
         return {name: read_sheet(sheets[name]) for name in tabs if name in sheets}
 
     # ------------------------------------------------------------------ writing
 
     def apply(self, plan: WritePlan) -> None:
+        self._beat()
+        if plan.late_edits is not None:  # what people typed in Payouts while the run computed is kept
+            name = plan.late_edits.tab
+            plan.late_edits.keep(self.read([name]).get(name) if self._sheet(name) is not None else None)
         prepared = [prepare_tab(tab) for tab in plan.tabs]
         for edit in plan.edits:
             if self._sheet(edit.name) is None:
@@ -245,23 +255,25 @@ class ExcelLiveWorkbook:
     # ------------------------------------------------------------------ locking
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> Iterator[str | None]:
         key = str(_safe(lambda: self.book.fullname) or self.label).lower()
         with _GUARD:
             process_lock = _PROCESS_LOCKS.setdefault(key, threading.Lock())
         if not process_lock.acquire(blocking=False):
             raise RefreshRunning(f"Another refresh of {self.label} is running; wait for it to finish, then click Run again.")
         try:
-            token = self._take_marker()
+            note = self._take_marker()
             try:
-                yield
+                yield note
             finally:
-                self._drop_marker(token)
+                self._drop_marker()
         finally:
             process_lock.release()
 
-    def _take_marker(self) -> str:
+    def _take_marker(self) -> str | None:
+        """Put our marker in the workbook; a sentence when a dead run's marker was taken over."""
         names = self.book.names
+        note = None
         if LOCK_NAME in names:
             holder = parse_marker(names[LOCK_NAME].refers_to)
             if holder is not None and not self._stale(*holder):
@@ -270,23 +282,50 @@ class ExcelLiveWorkbook:
                     f"Another SheetOps run on {self.label} started at {started} and is still going; "
                     "wait for it to finish, then click Run again."
                 )
+            if holder is not None:
+                note = (f"A SheetOps run on {self.label} (process {holder[0]} on {holder[1]}) stopped without "
+                        "finishing and had left its run marker; this run took it over.")
             names[LOCK_NAME].delete()
+        self._put_marker()
+        return note
+
+    def _put_marker(self) -> None:
         token = f"{os.getpid()}|{socket.gethostname()}|{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}"
-        name = names.add(LOCK_NAME, f'="{token}"')
+        name = self.book.names.add(LOCK_NAME, f'="{token}"')
+        self._marker = token
         self._try("hiding the run marker", lambda: setattr(name.api, "Visible", False))
-        return token
 
-    def _drop_marker(self, token: str) -> None:
+    def _ours(self) -> bool:
         names = self.book.names
-        if LOCK_NAME in names and token in names[LOCK_NAME].refers_to:
-            names[LOCK_NAME].delete()
+        return self._marker is not None and LOCK_NAME in names and self._marker in names[LOCK_NAME].refers_to
 
-    def _stale(self, pid: int, host: str, started: dt.datetime) -> bool:
-        if dt.datetime.now(dt.timezone.utc) - started > self.stale_after:
-            return True
-        if host != socket.gethostname():
-            return False
-        return pid == os.getpid() or not pid_alive(pid)
+    def _beat(self) -> None:
+        """Renew our marker's time (the heartbeat of a live run), when we hold it."""
+        try:
+            if self._ours():
+                self.book.names[LOCK_NAME].delete()
+                self._put_marker()
+        except Exception:  # a missed beat only lets the marker go stale sooner
+            pass
+
+    def _drop_marker(self) -> None:
+        for _ in range(3):  # retried: Excel may be busy for a moment
+            try:
+                if self._ours():
+                    self.book.names[LOCK_NAME].delete()
+                break
+            except Exception:
+                continue
+        self._marker = None
+
+    def _stale(self, pid: int, host: str, beat: dt.datetime) -> bool:
+        """A marker of a process gone from this computer is stale at once; one of a live process
+        here after ``LIVE_STALE_AFTER`` (its beats come only at each step, and computing a big
+        workbook takes a while); one from another computer after ``stale_after``."""
+        age = dt.datetime.now(dt.timezone.utc) - beat
+        if host == socket.gethostname():
+            return pid == os.getpid() or not pid_alive(pid) or age > LIVE_STALE_AFTER
+        return age > self.stale_after
 
 
 # ---------------------------------------------------------------------- helpers

@@ -5,11 +5,15 @@ Requests per refresh are constant in the number of rows:
 - ``read``: one ``spreadsheets.get`` (sheet properties only; shared with ``tab_names``)
   and one ``values.batchGet`` of every requested tab (unformatted values, date serials);
 - ``apply``: one ``spreadsheets.get`` and one atomic ``spreadsheets.batchUpdate`` holding
-  every tab and edit of the plan. When that body would exceed ``max_request_bytes``
+  every tab and edit of the plan; a refresh's plan adds one ``values.batchGet`` of Payouts
+  just before the ``batchUpdate``, so that what people typed meanwhile is kept
+  (``sheetops.late_edits``; Google has no conditional write, so an edit typed during that
+  last request's round trip is the one that can still be lost). When that body would exceed ``max_request_bytes``
   (Google advises about 2 MB), the biggest tabs go through hidden staging tabs (see
   ``gsheets_staging``): a prepare request, data chunks bounded by bytes, then the one
   atomic swap;
-- ``lock``: see ``gsheets_lock`` (three requests to take, one to release).
+- ``lock``: see ``gsheets_lock`` (three requests to take, one to release, one per heartbeat
+  every 15 seconds while a run lasts).
 
 Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
 Application Default Credentials (``google_auth``).
@@ -27,7 +31,8 @@ from .base import Grid, TabEdit, TabWrite, WritePlan
 from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints
 from .gsheets_api import GspreadTransport, RetryPolicy, SheetsApi, Transport, encode
 from .gsheets_cells import quote_tab, read_rows
-from .gsheets_lock import LOCK_TAB, SheetLock, utc_now
+from .gsheets_lock import HEARTBEAT_EVERY, LOCK_TAB, STALE_AFTER, SheetLock, utc_now
+from .heartbeat import Heartbeat
 from .gsheets_requests import Request, SheetInfo, add_sheet, edit_requests, parse_sheets, tab_requests
 from .gsheets_staging import STAGING_PREFIX, chunk_bodies, prepare_requests, swap_requests
 
@@ -62,7 +67,7 @@ class GoogleSheetsWorkbook:
         transport: Transport | None = None,
         max_request_bytes: int = MAX_REQUEST_BYTES,
         staging_chunk_bytes: int = STAGING_CHUNK_BYTES,
-        lock_minutes: float = 15.0,
+        lock_stale_after: float = STALE_AFTER,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
         """``client`` is a ``gspread.Client`` (with ``spreadsheet_id``) or a
@@ -82,7 +87,7 @@ class GoogleSheetsWorkbook:
         self.label = spreadsheet_id
         self.max_request_bytes = max_request_bytes
         self.staging_chunk_bytes = max(staging_chunk_bytes, 1)
-        self.lock_minutes = lock_minutes
+        self.lock_stale_after = lock_stale_after
         self.clock = clock
         self._sheets: list[SheetInfo] | None = None
 
@@ -136,6 +141,12 @@ class GoogleSheetsWorkbook:
         # Tabs that cannot fit (about 30+ bytes a cell) are staged without building them.
         huge = {t.name for t in plan.tabs if (len(t.frame) + 1) * len(t.columns) * 30 > self.max_request_bytes}
         parts = {t.name: _encoded(self._tab(t, gids, by_title)) for t in plan.tabs if t.name not in huge}
+        if plan.late_edits is not None:  # as late as the API allows: the read right before the write
+            built = {t.name: id(t) for t in plan.tabs}
+            if plan.late_edits.keep(self._read_now(plan.late_edits.tab, by_title)):
+                for t in plan.tabs:
+                    if t.name not in huge and (t.name == plan.late_edits.tab or built.get(t.name) != id(t)):
+                        parts[t.name] = _encoded(self._tab(t, gids, by_title))
         edits = self._edits(plan.edits, gids, by_title)
         sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
         sizes.update({name: self.max_request_bytes * 10 for name in huge})
@@ -151,6 +162,13 @@ class GoogleSheetsWorkbook:
             self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
             return
         self._apply_staged(plan, staged, gids, by_title, stale, taken)
+
+    def _read_now(self, name: str, by_title: dict[str, SheetInfo]) -> Grid | None:
+        if name not in by_title:
+            return None
+        data = self.api.values_batch_get(self.spreadsheet_id, [quote_tab(name)])
+        ranges = data.get("valueRanges") or [{}]
+        return read_rows(ranges[0].get("values"))
 
     def _tab(self, tab: TabWrite, gids: dict[str, int], by_title: dict[str, SheetInfo]) -> list[Request]:
         return tab_requests(tab, gids[tab.name], by_title.get(tab.name), gids, editor=self.api.account)
@@ -213,16 +231,17 @@ class GoogleSheetsWorkbook:
 
     # -- the run lock --------------------------------------------------------------
     @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the run lock recorded in the spreadsheet (``gsheets_lock``)."""
+    def lock(self) -> Iterator[str | None]:
+        """Hold the run lock recorded in the spreadsheet (``gsheets_lock``), renewed by a
+        heartbeat; yields a sentence when a dead run's lock was taken over."""
         if self._sheets is None:
             self._metadata()
-        held = SheetLock(
-            self.api, self.spreadsheet_id, self.label, minutes=self.lock_minutes, clock=self.clock, editor=self.api.account
-        )
+        held = SheetLock(self.api, self.spreadsheet_id, self.label, stale_after=self.lock_stale_after,
+                         clock=self.clock, editor=self.api.account)
         held.acquire()
         try:
-            yield
+            with Heartbeat(held.heartbeat, min(HEARTBEAT_EVERY, self.lock_stale_after / 4)):
+                yield held.took_over
         finally:
             held.release()
 

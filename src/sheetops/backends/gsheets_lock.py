@@ -1,12 +1,23 @@
 """The run lock of a Google Sheet, kept in the spreadsheet itself.
 
-The lock is a hidden, protected tab ``SheetOps Lock`` whose row 2 holds the owner id, when
-the run started, and when the lock expires. Creating a tab whose title already exists is
-refused by Google, so ``addSheet`` is an atomic test-and-set: the one ``batchUpdate`` that
-adds the tab and writes the owner either wins whole or fails whole. The winner re-reads the
-tab to confirm it is the owner. An expired lock (a run that crashed) is taken over by
-deleting that exact tab (by its sheetId) and adding a new one in one ``batchUpdate``; if two
-runs race for it, only one delete can succeed. Releasing deletes the tab.
+The lock is a hidden, protected tab ``SheetOps Lock`` whose row 2 holds the owner id (a
+token unique to the run), when the run started, and when the lock expires. Creating a tab
+whose title already exists is refused by Google, so ``addSheet`` is an atomic test-and-set:
+the one ``batchUpdate`` that adds the tab and writes the owner either wins whole or fails
+whole. The winner re-reads the tab to confirm it is the owner.
+
+Locks heal after a blip:
+
+- taking is idempotent: when the answer to our create is lost and the retry is refused
+  (the tab exists), the lock tab we then find carries our own token, so we hold it;
+- while a run holds the lock, a heartbeat (a daemon thread) moves ``Expires`` forward every
+  ``HEARTBEAT_EVERY`` seconds; a lock whose ``Expires`` has passed (no heartbeat for
+  ``stale_after`` seconds: its run died) is stale, and is taken over by deleting that exact
+  tab (by its sheetId) and adding a new one in one ``batchUpdate``; if two runs race for it,
+  only one delete can succeed. The taker gets a sentence for the Run Log;
+- a run that fails while taking the lock removes the lock tab if it carries its token, and
+  releasing is retried; a lock that still could not be removed expires within
+  ``stale_after`` seconds, because nothing renews it any more.
 """
 
 from __future__ import annotations
@@ -19,13 +30,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..errors import RefreshRunning
+from ..errors import RefreshRunning, SheetOpsError
 from .gsheets_api import RequestRejected, SheetsApi, encode
 from .gsheets_cells import quote_tab
 from .gsheets_requests import add_sheet
 
 LOCK_TAB = "SheetOps Lock"
 LOCK_HEADER = ["Owner", "Started", "Expires"]
+STALE_AFTER = 60.0
+"""Seconds after the last heartbeat when a lock is a dead run's."""
+HEARTBEAT_EVERY = 15.0
+RELEASE_ATTEMPTS = 3
 
 
 def utc_now() -> dt.datetime:
@@ -59,20 +74,35 @@ class SheetLock:
     api: SheetsApi
     spreadsheet_id: str
     label: str
-    minutes: float = 15.0
+    stale_after: float = STALE_AFTER
     clock: Callable[[], dt.datetime] = utc_now
     owner: str = field(default_factory=new_owner)
     editor: str | None = None
     sheet_id: int | None = None
+    took_over: str | None = None
+    """A sentence for the Run Log when this run took over a dead run's lock."""
 
     def acquire(self) -> None:
-        """Hold the lock, or raise ``RefreshRunning`` naming when the other run started."""
+        """Hold the lock, or raise ``RefreshRunning`` naming when the other run started. On any
+        other failure, a lock tab carrying our token is removed before the error goes on."""
+        try:
+            self._acquire()
+        except RefreshRunning:
+            raise
+        except Exception:
+            self._drop_ours()
+            raise
+
+    def _acquire(self) -> None:
         for _ in range(3):
             if self._try_create(replace=None):
                 return
             holder, sheet_id = self._holder()
             if holder is None or sheet_id is None:
                 continue  # released between our attempt and our look: try again
+            if holder.owner == self.owner:  # our create was applied; its answer was lost
+                self.sheet_id = sheet_id
+                return
             expires = holder.expires
             if expires is not None and expires > self.clock():
                 started = holder.started.strftime("%Y-%m-%d %H:%M UTC") if holder.started else "a moment ago"
@@ -81,24 +111,52 @@ class SheetLock:
                     "try again in a few minutes."
                 )
             if self._try_create(replace=sheet_id):
+                started = holder.started.strftime("%Y-%m-%d %H:%M UTC") if holder.started else "earlier"
+                self.took_over = (f"A refresh of {self.label} started at {started} stopped without releasing its "
+                                  "run lock (no heartbeat for a minute); this run took the lock over.")
                 return
         raise RefreshRunning(f"Another refresh of {self.label} is starting; try again in a few minutes.")
 
+    def heartbeat(self) -> None:
+        """Move ``Expires`` forward (called every ``HEARTBEAT_EVERY`` seconds while held)."""
+        if self.sheet_id is None:
+            return
+        expires = self.clock().astimezone(dt.timezone.utc) + dt.timedelta(seconds=self.stale_after)
+        self.api.values_update(self.spreadsheet_id, f"{quote_tab(LOCK_TAB)}!C2",
+                               [[expires.isoformat(timespec="seconds")]])
+
     def release(self) -> None:
         """Delete our lock tab (by its own sheetId: if another run took the lock over after
-        it expired, our tab is already gone and theirs stays)."""
+        it went stale, our tab is already gone and theirs stays). Retried; a lock that still
+        cannot be deleted goes stale within ``stale_after`` seconds."""
         if self.sheet_id is None:
             return
         sheet_id, self.sheet_id = self.sheet_id, None
+        body = encode({"requests": [{"deleteSheet": {"sheetId": sheet_id}}]})
+        for _ in range(RELEASE_ATTEMPTS):
+            try:
+                self.api.batch_update(self.spreadsheet_id, body)
+                return
+            except RequestRejected:  # already gone (a lost answer, or taken over)
+                return
+            except SheetOpsError:
+                continue
+
+    def _drop_ours(self) -> None:
+        """Best effort, after a failed take: delete the lock tab if it carries our token."""
         try:
-            self.api.batch_update(self.spreadsheet_id, encode({"requests": [{"deleteSheet": {"sheetId": sheet_id}}]}))
-        except RequestRejected:
+            holder, sheet_id = self._holder()
+            if holder is not None and holder.owner == self.owner:
+                self.sheet_id = sheet_id
+        except SheetOpsError:
             pass
+        self.release()
 
     def _try_create(self, *, replace: int | None) -> bool:
         now = self.clock().astimezone(dt.timezone.utc)
-        expires = now + dt.timedelta(minutes=self.minutes)
+        expires = now + dt.timedelta(seconds=self.stale_after)
         sheet_id = random.randint(1_000_000, 2**31 - 1)
+        self.sheet_id = None
         row = [self.owner, now.isoformat(timespec="seconds"), expires.isoformat(timespec="seconds")]
         requests: list[dict[str, Any]] = [] if replace is None else [{"deleteSheet": {"sheetId": replace}}]
         requests += [
@@ -117,8 +175,8 @@ class SheetLock:
         except RequestRejected:
             return False
         holder, found = self._holder()
-        if holder is not None and holder.owner == self.owner and found == sheet_id:
-            self.sheet_id = sheet_id
+        if holder is not None and holder.owner == self.owner:
+            self.sheet_id = found
             return True
         return False
 

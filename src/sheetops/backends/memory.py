@@ -30,6 +30,8 @@ class MemoryWorkbook:
         return {name: [list(r) for r in self.tabs[name]] for name in tabs if name in self.tabs}
 
     def apply(self, plan: WritePlan) -> None:
+        if plan.late_edits is not None:  # people's edits made while the run computed are kept
+            plan.late_edits.keep(self.read([plan.late_edits.tab]).get(plan.late_edits.tab))
         staged = copy.deepcopy(self.tabs)
         for tab in plan.tabs:
             staged[tab.name] = [[_stored(v) for v in row] for row in tab_rows(tab)]
@@ -41,11 +43,11 @@ class MemoryWorkbook:
         self.applied += 1
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> Iterator[str | None]:
         if not self._lock.acquire(blocking=False):
             raise RefreshRunning(f"Another refresh of {self.label} is running; try again when it has finished.")
         try:
-            yield
+            yield None
         finally:
             self._lock.release()
 

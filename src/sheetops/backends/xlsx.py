@@ -28,14 +28,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import WorkbookNotFound
+from ..errors import RefreshRunning, WorkbookNotFound
 from .base import Grid, WritePlan
 from .xlsx_apply import stage_plan
 from .xlsx_book import Book
-from .xlsx_lock import atomic_write, check_not_held, check_not_open, run_lock
+from .xlsx_lock import FileChanged, atomic_write, check_not_held, check_not_open, file_identity, run_lock
 from .xlsx_package import Package
 from .xlsx_read import read_grids
 
+ATTEMPTS = 3
+"""How often a write is redone when another program saved the file while SheetOps wrote it."""
 COMPRESS_LEVEL = 3
 """Deflate level of the parts the tool writes: 1-3 are several times faster than 6 on a
 million-row tab, for a file about 10% larger."""
@@ -76,28 +78,50 @@ class XlsxWorkbook:
 
     def apply(self, plan: WritePlan) -> None:
         """Write the whole plan into a new file and swap it in; on any error the original
-        file is untouched."""
+        file is untouched.
+
+        With ``plan.late_edits``, the Payouts tab is read again from the very file being
+        replaced, and the swap happens only if that file is still the one read (same size,
+        time and inode); if another program saved it meanwhile, the plan is merged again
+        with what it saved (a few times, then ``RefreshRunning``)."""
         if plan.is_empty:
             return
         check_not_open(self.path)
         check_not_held(self.path, self._token)
-        with self._package() as pkg:
-            stage_plan(pkg, plan)
+        for _ in range(ATTEMPTS):
+            seen = file_identity(self.path)
+            with self._package() as pkg:
+                if plan.late_edits is not None:
+                    self._keep_late_edits(pkg, plan)
+                stage_plan(pkg, plan)
 
-            def write(temp: Path) -> None:
-                with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out:
-                    pkg.write(out)
+                def write(temp: Path) -> None:
+                    with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out:
+                        pkg.write(out)
 
-            atomic_write(self.path, write)
+                try:
+                    atomic_write(self.path, write, expect=seen)
+                    return
+                except FileChanged:
+                    continue
+        raise RefreshRunning(f"{self.path.name} kept changing while SheetOps wrote it; close other programs that "
+                             "save it, then run again.")
+
+    def _keep_late_edits(self, pkg: Package, plan: WritePlan) -> None:
+        assert plan.late_edits is not None
+        name = plan.late_edits.tab
+        entries = {s.name: s for s in Book(pkg).sheets() if s.is_worksheet}
+        grid = read_grids(self.path, pkg.zip, {name: entries[name].part}).get(name) if name in entries else None
+        plan.late_edits.keep(grid)
 
     @contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> Iterator[str | None]:
         """Hold this workbook's run lock (``RefreshRunning`` when another run has it, or
-        when the file is open in Excel)."""
+        when the file is open in Excel); yields a sentence when a dead run's lock was taken over."""
         check_not_open(self.path)
-        with run_lock(self.path) as token:
+        with run_lock(self.path) as (token, note):
             self._token = token
             try:
-                yield
+                yield note
             finally:
                 self._token = None

@@ -5,6 +5,10 @@ Request: ``POST`` with a JSON object ``{"spreadsheet": "<ID or URL>", "as_of"?:
 Unknown fields are refused with 400, so that a typo such as ``"dryrun"`` never turns a
 check into a real refresh. ``null`` for ``as_of``/``dry_run`` means "not given".
 
+When ``SHEETOPS_AUDIENCE`` is set, the caller's Google-signed ID token is verified first
+(``caller``): 401 without a valid token for that audience, 403 when its e-mail is not in
+``SHEETOPS_ALLOWED_CALLERS``.
+
 Answers (always JSON): 200 with the ``sheetops run --json`` object; errors as
 ``{"error": "<one plain sentence>"}``: 400 malformed body or fields, 403 not allowed (checked
 before anything touches Google) or access refused by Google, 404 no such spreadsheet, 405
@@ -23,6 +27,7 @@ from typing import Any, Protocol
 
 from ..errors import BadArguments
 from . import config
+from .caller import check_caller
 from .logs import log, severity_for
 from .runner import Outcome, Refresher, failed, refresh_sheet
 
@@ -39,6 +44,7 @@ class HttpRequest(Protocol):
 
     method: str
     content_length: int | None
+    headers: Any
 
     @property
     def stream(self) -> Any: ...
@@ -133,6 +139,10 @@ def handle_http(request: HttpRequest, *, refresher: Refresher | None = None) -> 
     """Answer one ``refresh_http`` request: ``(JSON text, status, headers)``."""
     if request.method != "POST":
         return _refusal(405, "Use POST with a JSON body such as {\"spreadsheet\": \"<ID or URL>\"}.", Allow="POST")
+    refused = check_caller(getattr(request, "headers", None))
+    if refused is not None:  # only when SHEETOPS_AUDIENCE is set: see caller.py
+        extra = {"WWW-Authenticate": 'Bearer realm="sheetops"'} if refused.status == 401 else {}
+        return _refusal(refused.status, refused.message, **extra)
     try:
         parsed = parse_body(read_body(request))
     except TooLarge:

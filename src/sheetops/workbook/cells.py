@@ -54,8 +54,12 @@ def shown(raw: object) -> str:
     """A raw value as a person would recognise it in an Issue row."""
     if raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e16:
         return str(int(raw))
+    if isinstance(raw, float):
+        return repr(raw)  # 1e+308, inf, nan: never a 300-digit number
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= 10**16:
+        return f"{raw:.6g}" if abs(raw) < 10**300 else f"a {len(str(abs(raw)))}-digit number"
     if isinstance(raw, dt.datetime):
         return raw.isoformat(sep=" ")
     return str(raw)
@@ -133,6 +137,8 @@ def parse_money(raw: object) -> Parsed[int]:
         value = parsed
     else:
         return Parsed(error=f"{shown(raw)} is not an amount")
+    if not value.is_finite() or abs(value) * 100 >= MAX_CENTS:  # before rounding: 1e308 has no cents
+        return Parsed(error=f"{shown(raw)} is too large to be an amount")
     cents, rounded = decimal_to_cents(value)
     if abs(cents) >= MAX_CENTS:
         return Parsed(error=f"{shown(raw)} is too large to be an amount")
@@ -166,6 +172,8 @@ def parse_rate(raw: object) -> Parsed[int]:
         fraction = number / 100 if percent_sign else number
     else:
         return Parsed(error=f"{shown(raw)} is not a percentage")
+    if not fraction.is_finite() or abs(fraction) > 10**6:
+        return Parsed(error=f"{shown(raw)} is not a percentage SheetOps can use")
     if not percent_sign and fraction > 1:
         fraction = fraction / 100
         note, severity = f"{shown(raw)} was read as {shown(raw)}%; type {shown(raw)}% to say so", "Warning"
@@ -194,6 +202,8 @@ def parse_int(raw: object, *, minimum: int | None = None) -> Parsed[int]:
         value = parse_decimal_text(raw)
     else:
         value = None
+    if value is not None and (not value.is_finite() or abs(value) >= 10**15):
+        return Parsed(error=f"{shown(raw)} is too large to be a count")
     if value is None or value != value.to_integral_value():
         return Parsed(error=f"{shown(raw)} is not a whole number")
     n = int(value)
@@ -238,6 +248,12 @@ def serial_to_datetime(serial: float) -> dt.datetime:
     return EXCEL_EPOCH + dt.timedelta(days=serial)
 
 
+FIRST_DATE = dt.datetime(1900, 1, 1)
+LAST_DATE = dt.datetime(2261, 12, 31, 23, 59, 59)
+"""Dates SheetOps reads: from 1900 (spreadsheets count days from it) to 2261 (the last full
+year pandas can hold). Anything outside is a typo, reported at its cell."""
+
+
 def parse_datetime(
     raw: object,
     *,
@@ -247,7 +263,20 @@ def parse_datetime(
     """A date or date-time cell to a naive datetime in the workbook's time zone ``tz``.
 
     Text with a zone (``Z``, ``+07:00``) is converted to ``tz``; text without one is read
-    in it. ``11/09/2026`` needs ``date_order`` unless only one reading is a real date."""
+    in it. ``11/09/2026`` needs ``date_order`` unless only one reading is a real date.
+    Dates before 1900 or after 2261 are an error, never an exception."""
+    try:
+        parsed = _parse_datetime(raw, tz=tz, date_order=date_order)
+    except (OverflowError, ValueError):  # a zone shift past year 1 or 9999
+        return Parsed(error=f"{shown(raw)} is not a date SheetOps can use")
+    value = parsed.value
+    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+        when = "before 1900" if value < FIRST_DATE else "after 2261"
+        return Parsed(error=f"{shown(raw)} is {when}, which SheetOps does not accept as a date")
+    return parsed
+
+
+def _parse_datetime(raw: object, *, tz: dt.tzinfo | None, date_order: DateOrder | None) -> Parsed[dt.datetime]:
     if (err := error_cell(raw)) is not None:
         return Parsed(error=err)
     if is_blank(raw):

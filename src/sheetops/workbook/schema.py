@@ -305,6 +305,7 @@ START_HERE = "Start Here"
 ISSUE_COLUMNS = ("Severity", "Tab", "Row", "Column", "Cell", "Value", "Problem", "How to fix", "Rows")
 RUN_LOG_COLUMNS = (
     "Started", "Finished", "Trigger", "Result", "Rows read", "Errors", "Warnings", "Seconds", "Version", "Summary",
+    "Notes",
 )
 COMMISSION_LINE_COLUMNS = (
     "Payout ID", "Creator", "Campaign", "Kind", "Rule", "Order ID", "SKU ID", "Content ID",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..backends.base import Grid
 from .cells import DateOrder, is_blank, parse_date, parse_money, shown
+from .currencies import COMMON, is_currency
 from .issues import IssueLog
 from .schema import SETTINGS, WEEKDAYS, normalize_header
 
@@ -26,6 +27,9 @@ class Settings:
     date_order: DateOrder | None = None
     client: str = ""
     as_of: dt.date | None = None
+    unknown_currency: str | None = None
+    """The code typed in Settings when it is not an ISO 4217 code (``currency`` is then the
+    default): order lines are then not checked against it one by one."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -46,6 +50,7 @@ def read_settings(grid: Grid | None, log: IssueLog) -> Settings:
     """Parse the Settings tab; a bad value is an Error and its default is used instead."""
     values: dict[str, object] = {}
     rows: dict[str, int] = {}
+    kv = 1
     if grid:
         header = [normalize_header(h) for h in grid[0]]
         try:
@@ -68,24 +73,28 @@ def read_settings(grid: Grid | None, log: IssueLog) -> Settings:
     kwargs: dict[str, object] = {}
 
     def bad(key: str, problem: str, fix: str) -> None:
-        log.add("Error", TAB, rows[key], "Value", values[key], problem, fix, col_index=1)
+        log.add("Error", TAB, rows[key], "Value", values[key], problem, fix, col_index=kv)
 
     def text(key: str) -> str | None:
         v = values.get(key)
         return None if is_blank(v) else shown(v).strip()
 
     if (cur := text("currency")) is not None:
-        if re.fullmatch(r"[A-Za-z]{3}", cur):
+        if re.fullmatch(r"[A-Za-z]{3}", cur) and is_currency(cur):
             kwargs["currency"] = cur.upper()
         else:
-            bad("currency", f"{cur} is not a currency code.", "Type a three-letter code such as USD, GBP or EUR.")
+            bad("currency", f"{cur} is not an ISO 4217 currency code; SheetOps assumed {Settings.currency} for this "
+                "run, so order lines in another currency are not flagged one by one.",
+                f"Type the workbook's ISO 4217 currency code, one of {', '.join(COMMON)} (or another ISO 4217 code).")
+            kwargs["unknown_currency"] = cur
     if (tz := text("timezone")) is not None:
         try:
             ZoneInfo(tz)
             kwargs["timezone"] = tz
         except (ZoneInfoNotFoundError, ValueError):
-            bad("timezone", f"{tz} is not a time zone SheetOps knows.",
-                "Type a time zone name such as America/New_York or Europe/London; UTC is used until then.")
+            bad("timezone", f"{tz} is not a time zone SheetOps knows; SheetOps assumed {Settings.timezone} for this run.",
+                "Type an IANA time zone name such as America/New_York, America/Los_Angeles, Europe/London, "
+                "Asia/Singapore or UTC.")
     if (period := text("payout period")) is not None:
         match = [p for p in ("Weekly", "Monthly") if p.casefold() == period.casefold()]
         if match:

@@ -9,6 +9,7 @@ and returns a ``Table``: a frame whose columns are the schema's column names, pl
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -240,12 +241,24 @@ def _money_fast(col: pd.Series, types: pd.Series) -> tuple[np.ndarray, np.ndarra
     return cents_out, done
 
 
+FIRST_SERIAL = (cells.FIRST_DATE - cells.EXCEL_EPOCH).days
+LAST_SERIAL = (cells.LAST_DATE - cells.EXCEL_EPOCH).days + 1
+
+
+def _day_of(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Datetimes for real date cells and serial numbers, and the mask of values done here."""
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     done = np.zeros(len(col), dtype=bool)
     real = types.isin([dt.datetime, dt.date, pd.Timestamp]).to_numpy()
-    if real.any():
+    if real.any():  # dates out of range (before 1900, after 2261) are left to the careful parser
+        first, last = cells.FIRST_DATE, cells.LAST_DATE
+        real = real.copy()
+        inside = col[real].map(lambda v: first.date() <= _day_of(v) <= last.date()).to_numpy(bool)
+        real[np.flatnonzero(real)[~inside]] = False
         try:
             out[real] = pd.to_datetime(col[real].tolist()).astype("datetime64[ns]")
             done |= real
@@ -253,8 +266,8 @@ def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndar
             pass
     numeric = types.isin([float, int]).to_numpy()
     if numeric.any():
-        x = col[numeric].astype("float64")
-        ok = ((x >= 1) & (x < 2958466)).to_numpy()
+        x = col[numeric].map(lambda v: float(v) if abs(v) < 1e15 else math.nan).astype("float64")  # 10**400 too
+        ok = ((x >= FIRST_SERIAL) & (x < LAST_SERIAL)).to_numpy()
         idx = np.flatnonzero(numeric)[ok]
         ms = (x[ok] * 86_400_000).round().astype("int64")
         out.iloc[idx] = (pd.Timestamp(cells.EXCEL_EPOCH) + pd.to_timedelta(ms.to_numpy(), unit="ms"))

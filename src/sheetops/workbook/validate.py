@@ -214,7 +214,7 @@ def _check_orders(program: Program, log: IssueLog) -> None:
     settled = (frame["Status"] == "Settled") & frame["Settled date"].isna()
     flag.flag(settled, "Settled date", "The line is Settled but has no Settled date.",
               "Type the date TikTok settled the line, or change the Status.")
-    if orders.has("Currency"):
+    if orders.has("Currency") and program.settings.unknown_currency is None:  # else one Issue at Settings
         cur = frame["Currency"].astype(object).where(frame["Currency"].notna(), "").astype(str).str.strip().str.upper()
         wrong = cur.ne("") & cur.ne(program.settings.currency)
         flag.flag(wrong, "Currency",
