@@ -76,3 +76,21 @@ def test_the_import_tells_which_creators_are_not_on_creators(tmp_path: Path) -> 
         words = f"{lines} line{'s' if lines != 1 else ''}, {gmv // 100:,}.{gmv % 100:02d} GMV, for {creator}, " \
                 "who is not on Creators: add them to pay these lines."
         assert words in done.stdout, (words, done.stdout)
+
+
+def test_an_import_into_a_fresh_template_takes_each_column_format(tmp_path: Path) -> None:
+    """Dates as dates, money as money, rates as percents: new rows under the header alone take
+    the template's column formats, never the header's style (issue #15)."""
+    import openpyxl
+
+    book = tmp_path / "lumi.xlsx"
+    assert sheetops("init", str(book)).returncode == 0
+    export = write_csv(tmp_path / "week1.csv", *seller_table(make_sales(6, seed=4)))
+    assert sheetops("import", str(book), str(export)).returncode in (0, 1)
+    sheet = openpyxl.load_workbook(book)["Orders"]
+    header = [c.value for c in sheet[1]]
+    row = sheet[2]
+    formats = {name: row[header.index(name)].number_format for name in ("Order date", "GMV", "TikTok rate")}
+    assert "yy" in formats["Order date"] and "mm" in formats["Order date"], formats
+    assert "0.00" in formats["GMV"] and "%" in formats["TikTok rate"], formats
+    assert not row[header.index("Order ID")].font.bold  # not the header's look

@@ -59,7 +59,11 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
     last = rows.last_filled()
     filled_edits = [r for r, cells in changes.items() if any(v is not _CLEAR for v in cells.values())]
     last = max([last, *filled_edits])
-    template = _styles_of(rows.segment(last)) if edit.append and rows.find(last) is not None else {}
+    template: dict[int, int] = {}
+    if edit.append:
+        # new rows look like the last data row; below the header alone, they take each
+        # column's own format (the template's date, money and percent columns), never the header's
+        template = _styles_of(rows.segment(last)) if last > 0 and rows.find(last) is not None else _column_styles(xml)
     for i, values in enumerate(edit.append):
         changes.setdefault(last + 1 + i, {}).update({c: v for c, v in enumerate(values) if not is_na(v)})
     header_style = _styles_of(rows.segment(0)) if edit.add_headers and rows.find(0) is not None else {}
@@ -128,6 +132,21 @@ class _RowIndex:
             if _HAS_VALUE.search(self.xml, start, stop):
                 return self.rows[index]
         return 0
+
+
+_COL = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>")
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+
+
+def _column_styles(xml: bytes) -> dict[int, int]:
+    """Column (0-based) -> the default style index its ``<col>`` declares."""
+    out: dict[int, int] = {}
+    for m in _COL.finditer(xml):
+        a = {k.decode(): v.decode() for k, v in _ATTR.findall(m.group(1))}
+        if "style" in a and "min" in a and "max" in a:
+            for c in range(int(a["min"]) - 1, min(int(a["max"]), int(a["min"]) + 16_384)):
+                out[c] = int(a["style"])
+    return out
 
 
 def _styles_of(row_xml: bytes) -> dict[int, int]:
