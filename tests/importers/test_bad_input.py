@@ -76,18 +76,38 @@ def test_nothing_is_written_when_one_file_cannot_be_read(tmp_path: Path) -> None
         import_files(wb, [latin])
 
 
-def test_ambiguous_dates_need_the_date_order_setting(tmp_path: Path) -> None:
+def test_ambiguous_dates_are_read_as_the_export_currency_writes_them(tmp_path: Path) -> None:
+    """04/03/2026 in a file of £ amounts is 4 March (UK exports write day first), with an Info
+    line saying what was assumed; a Settings Date order still decides (issue #15)."""
     sale = X.make_sales(1, seed=5, start=dt.datetime(2026, 3, 4, 10, 0))[0]
     sale = replace(sale, ordered=dt.datetime(2026, 3, 4, 10, 0), settled=None, tiktok_status="Pending",
                      orders_status="Pending", act_base_cents=None)
     headers, rows = X.seller_table([sale], "UK")  # 04/03/2026: 4 March or 3 April?
     path = X.write_csv(tmp_path / "uk.csv", headers, rows)
-    with pytest.raises(ImportFileError) as caught:
-        import_files(empty_workbook(), [path])
-    assert "set Date order to DMY" in str(caught.value) and "Settings" in str(caught.value)
-    wb = empty_workbook(date_order="DMY")
-    import_files(wb, [path])
+    wb = empty_workbook()
+    result = import_files(wb, [path])
     assert orders_by_key(wb)[(sale.order_id, sale.sku_id)]["Order date"] == dt.datetime(2026, 3, 4, 10, 0)
+    (note,) = [i for i in result.issues if i.severity == "Info"]
+    assert "day first" in note.problem and "GBP" in note.problem and "Date order" in note.problem
+    wb = empty_workbook(date_order="MDY")  # the person's setting wins
+    import_files(wb, [path])
+    assert orders_by_key(wb)[(sale.order_id, sale.sku_id)]["Order date"] == dt.datetime(2026, 4, 3, 10, 0)
+
+
+def test_ambiguous_dates_with_no_currency_anywhere_need_the_date_order_setting(tmp_path: Path) -> None:
+    sale = X.make_sales(1, seed=5, start=dt.datetime(2026, 3, 4, 10, 0))[0]
+    sale = replace(sale, ordered=dt.datetime(2026, 3, 4, 10, 0), settled=None, tiktok_status="Pending",
+                     orders_status="Pending", act_base_cents=None)
+    headers, rows = X.seller_table([sale], "UK")
+    money = {i for i, h in enumerate(headers) if any(w in h for w in ("Price", "Amount", "Base", "Payment", "bonus"))}
+    at = headers.index("Currency")
+    rows = [[("" if i == at else v.lstrip("£") if i in money else v) for i, v in enumerate(r)] for r in rows]
+    path = X.write_csv(tmp_path / "plain.csv", headers, rows)
+    wb = empty_workbook()
+    wb.tabs["Settings"] = [r for r in wb.tabs["Settings"] if r[0] != "Currency"]
+    with pytest.raises(ImportFileError) as caught:
+        import_files(wb, [path])
+    assert "set Date order to DMY" in str(caught.value) and "Settings" in str(caught.value)
 
 
 def test_day_month_order_is_decided_per_file_not_per_row(tmp_path: Path) -> None:

@@ -64,10 +64,11 @@ def import_files(
     with workbook.lock(), _collector_paused():
         orders_name, settings_name, creators_name = _tab_names(workbook)
         grids = workbook.read([n for n in (orders_name, settings_name, creators_name) if n])
-        tz, date_order = _settings(grids.get(settings_name or "", []))
+        tz, date_order, currency = _settings(grids.get(settings_name or "", []))
         roster = _roster(grids.get(creators_name or "")) if creators_name else None
         plans = [
-            scan_file(ExportSource(Path(f)), tz=tz, date_order=date_order, creator=creator, progress=progress)
+            scan_file(ExportSource(Path(f)), tz=tz, date_order=date_order, creator=creator, progress=progress,
+                      currency=currency)
             for f in files
         ]
         orders = OrdersTab(orders_name, grids.get(orders_name, []), tz=tz, date_order=date_order)
@@ -106,6 +107,8 @@ def _import_file(
 ) -> tuple[FileResult, int]:
     name = plan.source.name
     outcome = FileResult(file=name, layout=plan.layout.label)
+    if plan.assumed:
+        outcome.issues.append(ImportIssue("Info", name, plan.header_line, "", "", plan.assumed.rstrip(".")))
     for line_no, cells, skipped in data_rows(plan):
         outcome.rows_read += 1
         done += 1
@@ -157,8 +160,8 @@ def _tab_names(workbook: Workbook) -> tuple[str, str | None, str | None]:
     return orders, by_key.get(normalize_tab(SETTINGS_TAB.name)), by_key.get(normalize_tab(CREATORS.name))
 
 
-def _settings(grid: Grid) -> tuple[dt.tzinfo, DateOrder | None]:
-    """Settings ``Timezone`` (default UTC) and ``Date order`` (default none)."""
+def _settings(grid: Grid) -> tuple[dt.tzinfo, DateOrder | None, str | None]:
+    """Settings ``Timezone`` (default UTC), ``Date order`` and ``Currency`` (default none)."""
     values: dict[str, str] = {}
     for row in grid[1:] if grid else []:
         if len(row) >= 2 and (key := parse_text(row[0]).value):
@@ -172,4 +175,5 @@ def _settings(grid: Grid) -> tuple[dt.tzinfo, DateOrder | None]:
             "America/New_York or Europe/London and import again."
         ) from None
     order = values.get("date order", "").strip().upper() or None
-    return tz, order if order in ("YMD", "MDY", "DMY") else None  # type: ignore[return-value]
+    currency = values.get("currency", "").strip().upper() or None
+    return tz, order if order in ("YMD", "MDY", "DMY") else None, currency  # type: ignore[return-value]

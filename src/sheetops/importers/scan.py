@@ -19,7 +19,7 @@ from ..errors import ImportFileError
 from . import layouts as L
 from .lines import FileContext
 from .sources import ExportSource
-from .values import DateEvidence, DecimalStyle, decimal_evidence, text_of
+from .values import DateEvidence, DecimalStyle, currency_code, decimal_evidence, text_of
 
 
 SCAN_PROGRESS_EVERY = 50_000
@@ -33,6 +33,9 @@ class FilePlan:
     header_line: int
     ctx: FileContext
     data_rows: int
+    assumed: str | None = None
+    """What the scan assumed for lack of evidence (the date order from the currency), said as
+    an Info line of the import's summary."""
 
     @property
     def layout(self) -> L.Layout:
@@ -75,6 +78,7 @@ def scan_file(
     date_order: DateOrder | None,
     creator: str | None,
     progress: Callable[[int, int | None], None] | None = None,
+    currency: str | None = None,
 ) -> FilePlan:
     """Decide how to read ``source``; raise ``ImportFileError`` when it cannot be read.
 
@@ -91,6 +95,10 @@ def scan_file(
     decimals: dict[str, Counter[str]] = {f: Counter() for f in L.MONEY_FIELDS if f in detected.index}
     date_cols = [detected.index[f] for f in L.DATE_FIELDS if f in detected.index]
     money_cols = [(f, detected.index[f]) for f in decimals]
+    currencies: Counter[str] = Counter()
+    amount_codes: Counter[str] = Counter()
+    currency_col = detected.index.get(L.CURRENCY)
+    gmv_col = detected.index.get(L.GMV)
     for _line, cells, skipped in data_rows(plan):
         plan.data_rows += 1
         if progress is not None and plan.data_rows % SCAN_PROGRESS_EVERY == 0:
@@ -103,8 +111,14 @@ def scan_file(
         for fld, i in money_cols:
             if i < len(cells) and (style := decimal_evidence(cells[i])) is not None:
                 decimals[fld][style] += 1
+        code = cells[currency_col] if currency_col is not None and currency_col < len(cells) else None
+        if isinstance(code, str) and code.strip():
+            currencies[code.strip().upper()] += 1
+        if gmv_col is not None and gmv_col < len(cells) and (symbol := currency_code(cells[gmv_col])):
+            amount_codes[symbol] += 1  # what the amounts are written in (£12.50) says more than a column
     ctx.money_style = _money_styles(decimals)
-    ctx.date_order = _date_order(source, evidence, date_order)
+    found = next((c.most_common(1)[0][0] for c in (amount_codes, currencies) if c), None)
+    ctx.date_order, plan.assumed = _date_order(source, evidence, date_order, found or currency)
     return plan
 
 
@@ -153,14 +167,27 @@ def _money_styles(decimals: dict[str, Counter[str]]) -> dict[str, DecimalStyle]:
     return styles
 
 
-def _date_order(source: ExportSource, evidence: DateEvidence, setting: DateOrder | None) -> DateOrder | None:
-    """The file's day/month order: what its rows show, else Settings ``Date order``."""
+MONTH_FIRST_CURRENCIES = frozenset({"USD", "PHP"})
+"""Currencies of the TikTok Shop regions whose exports write month/day (US, Philippines);
+every other region's exports write day/month."""
+
+
+def _date_order(source: ExportSource, evidence: DateEvidence, setting: DateOrder | None,
+                currency: str | None = None) -> tuple[DateOrder | None, str | None]:
+    """The file's day/month order: what its rows show, else Settings ``Date order``, else what
+    the export's currency (or the workbook's) says; and the sentence saying what was assumed."""
     decided = evidence.decide()
     if decided is not None or not evidence.undecided:
-        return decided
+        return decided, None
     if setting in ("DMY", "MDY"):
-        return setting
+        return setting, None
     example = evidence.example or "01/02/2026"
+    if currency:
+        order: DateOrder = "MDY" if currency.upper() in MONTH_FIRST_CURRENCIES else "DMY"
+        words = "month first (as US exports write them)" if order == "MDY" else "day first (as UK and EU exports do)"
+        return order, (f"{source.name}: dates such as {example} could be day/month or month/day and no row decides "
+                       f"it, so SheetOps read them {words}, from the currency {currency.upper()}. If that is wrong, set "
+                       f"Date order in the Settings tab to {'DMY' if order == 'MDY' else 'MDY'} and import again.")
     raise ImportFileError(
         f"{source.name} has dates such as {example} that could be day/month or month/day, and no row "
         "decides it; in the Settings tab set Date order to DMY (day first, as in UK exports) or MDY "
