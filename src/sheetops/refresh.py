@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._version import __version__
 from .backends import open_workbook
-from .backends.base import Grid, TabWrite, WritePlan, Workbook, money_text
+from .backends.base import Column, Grid, TabWrite, WritePlan, Workbook, money_text
 from .errors import NotASheetOpsWorkbook, SheetOpsError
 from .workbook import schema
 
@@ -262,11 +262,27 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
                       export_tab(done.ledger.export)]
     plan.tabs += rollup_tabs(done.rollups)
     plan.tabs += report_tabs(done)
+    plan.tabs += _other_period_reports(plan, tabs, done.program.settings.payout_period)
     plan.tabs += _log_tabs(done, grids, started_wall=started_wall, started=started, trigger=trigger, result=result,
                            notes=list(notes or []), summary=summary)
     for tab in plan.tabs:  # keep the person's spelling of an existing tool tab
         tab.name = tabs.get(tab.name, tab.name)
     return plan
+
+
+def _other_period_reports(plan: WritePlan, tabs: dict[str, str], period: str) -> list[TabWrite]:
+    """The report tab of the other period kind (a Weekly Report once Payout period is
+    Monthly, or the other way round) says it is not refreshed, instead of showing stale figures."""
+    written = {t.name for t in plan.tabs}
+    out = []
+    for name, kind in ((schema.WEEKLY_REPORT, "Weekly"), (schema.MONTHLY_REPORT, "Monthly")):
+        if name in tabs and name not in written:
+            current = schema.MONTHLY_REPORT if name == schema.WEEKLY_REPORT else schema.WEEKLY_REPORT
+            note = (f"Not refreshed: Settings Payout period is {period}, so SheetOps writes the {current} tab instead "
+                    f"of this one. This tab is used when Payout period is {kind}; you may delete it.")
+            frame = pd.DataFrame({"A": [note]}, dtype=object)
+            out.append(TabWrite(name, [Column("A", "text", 110)], frame, header=False))
+    return out
 
 
 def _log_tabs(done: Computed, grids: dict[str, Grid | None], *, started_wall: dt.datetime, started: float,

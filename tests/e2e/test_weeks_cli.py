@@ -102,3 +102,20 @@ def test_weeks_of_approvals_payments_and_a_late_refund(tmp_path: Path) -> None:
     earned = _totals(fresh.tabs["Payouts"][0], fresh.tabs["Payouts"][1:])
     assert _totals(header, rows) == earned
     assert again["payouts"] == _run(book, "2026-12-02")["payouts"]
+
+
+def test_switching_to_monthly_marks_the_weekly_report_not_refreshed(tmp_path: Path) -> None:
+    """No stale tab: after Payout period turns Monthly, the Weekly Report says it is not
+    refreshed and which tab is (issue #15)."""
+    book = write_grid_workbook(tmp_path / "lumi.xlsx", _tabs())
+    _run(book, "2026-11-25")
+    weekly = XlsxWorkbook(book).read(["Weekly Report"])["Weekly Report"]
+    assert any("Net GMV" in str(v) for row in weekly for v in row)
+    grid = XlsxWorkbook(book).read(["Settings"])["Settings"]
+    at = next(i for i, r in enumerate(grid) if r and r[0] == "Payout period")
+    _type(book, "Settings", {(at, 1): "Monthly"})
+    _run(book, "2026-12-02")
+    tabs = XlsxWorkbook(book).read(["Weekly Report", "Monthly Report"])
+    stale = [v for row in tabs["Weekly Report"] for v in row if v]
+    assert len(stale) == 1 and "Not refreshed" in stale[0] and "Monthly Report" in stale[0]
+    assert any("Net GMV" in str(v) for row in tabs["Monthly Report"] for v in row)
