@@ -21,7 +21,7 @@ DATES = ("Period start", "Period end", "Start", "End", "Paid on")
 NUMBERS = ("AOV", "Seconds")
 WIDTHS = {"Problem": 60, "How to fix": 60, "Payout ID": 30, "Value": 24, "Creator": 20, "Name": 20,
           "Product": 28, "Product ID": 22, "Order ID": 22, "Rows read": 60, "Started": 20, "Finished": 20,
-          "Summary": 80, "Rows": 30}
+          "Summary": 80, "Rows": 30, "Order date": 20, "Settled date": 14, "Why": 60, "Item": 34}
 
 
 def kind_of(name: str) -> ColumnKind:
