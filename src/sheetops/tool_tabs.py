@@ -76,8 +76,14 @@ def payouts_tab(ledger: Ledger) -> TabWrite:
     kinds.update({c: "mixed" for c in ledger.extra_columns})  # columns people added: kept as they typed them
     return table_tab(
         schema.PAYOUTS.name, frame, kinds=kinds, editable=(*schema.PAYOUT_PEOPLE_COLUMNS, *ledger.extra_columns),
-        dropdowns={"Status": schema.PAYOUT_STATUSES},
+        dropdowns={"Status": schema.PAYOUT_STATUSES}, highlights={"Status": STATUS_FILLS},
     )
+
+
+STATUS_FILLS = {"Draft": "FFF2CC", "Below minimum": "EDEDED", "On hold": "F8CBAD", "Approved": "C6E0B4",
+                "Paid": "A9D08E"}
+"""Payouts Status colours, as conditional formats: yellow to check, grey below the minimum,
+red on hold, greens once approved and paid."""
 
 
 def lines_tab(ledger: Ledger, program: Program | None = None) -> TabWrite:

@@ -418,3 +418,22 @@ def test_create_shares_the_sheet() -> None:
     sid, _ = create_spreadsheet("Shared ok", share="mia@example.com", client=factory.client(),
                                 base_url=factory.server().url)
     assert sid
+
+
+def test_filters_status_colours_and_tab_colour_hold_across_rewrites() -> None:
+    """Issue #15: a filter on the header, one conditional format per Status word that never
+    piles up, and the tool's grey tab colour, after any number of writes."""
+    fills = {"Draft": "FFF2CC", "Paid": "A9D08E"}
+    wb = factory.make(None, BASE)  # type: ignore[arg-type]
+    for rows in (20, 12, 12):
+        plan = _plan(rows)
+        plan.tabs[0].highlights = {"Creator": fills}
+        wb.apply(plan)
+    sheet = next(s for s in _book(wb.spreadsheet_id)["sheets"] if s["properties"]["title"] == "Commission Lines")
+    sid = sheet["properties"]["sheetId"]
+    assert sheet["basicFilter"]["range"] == {"sheetId": sid, "startRowIndex": 0, "endRowIndex": 13,
+                                             "startColumnIndex": 0, "endColumnIndex": 6}
+    rules = sheet["conditionalFormats"]
+    assert sorted(r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in rules) == ["Draft", "Paid"]
+    assert all(r["ranges"][0]["startColumnIndex"] == 1 and r["ranges"][0]["startRowIndex"] == 1 for r in rules)
+    assert sheet["properties"]["tabColorStyle"]["rgbColor"]["red"] == pytest.approx(0x9E / 255)

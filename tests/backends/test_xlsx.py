@@ -258,3 +258,31 @@ def test_workbook_saved_by_libreoffice_survives(tmp_path: Path) -> None:
     openpyxl.load_workbook(saved)
     out = convert(saved, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", tmp_path / "csv")
     assert "-50.00" in (out / "book-Commission Lines.csv").read_text("utf-8")
+
+
+def test_payouts_get_filter_buttons_and_status_colours_after_every_run(tmp_path: Path) -> None:
+    """Issue #15: filter buttons that work on the protected tool tabs, and Status colours as
+    conditional formats (they follow what a person types), the same after a second run."""
+    from sheetops import refresh
+    from sheetops.tool_tabs import STATUS_FILLS
+
+    from ..conftest import EXAMPLES, load_example
+    from .factory_xlsx import write_grid_workbook
+
+    example = load_example(EXAMPLES[0])
+    book = write_grid_workbook(tmp_path / "p.xlsx", example["tabs"])
+    for _ in range(2):
+        refresh(XlsxWorkbook(book), as_of=example["as_of"])
+    wb = openpyxl.load_workbook(book)
+    payouts = wb["Payouts"]
+    header = [c.value for c in payouts[1]]
+    last = chr(ord("A") + len(header) - 1)
+    assert payouts.auto_filter.ref == f"A1:{last}{payouts.max_row}"
+    assert wb["Commission Lines"].auto_filter.ref and wb["Issues"].auto_filter.ref
+    status = chr(ord("A") + header.index("Status"))
+    rules = [(str(rng.sqref), r) for rng in payouts.conditional_formatting for r in rng.rules]
+    assert sorted(r.formula[0].strip('"') for _, r in rules) == sorted(STATUS_FILLS)
+    assert all(rng.startswith(f"{status}2:") for rng, _ in rules)
+    fills = {r.formula[0].strip('"'): r.dxf.fill.bgColor.rgb for _, r in rules}
+    assert fills["On hold"].endswith(STATUS_FILLS["On hold"])
+    assert payouts.protection.sheet and payouts.protection.autoFilter is False  # filters usable while protected

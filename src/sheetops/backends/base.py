@@ -167,6 +167,12 @@ class TabWrite:
     """Columns people may change in a protected tab (e.g. Payouts Status)."""
     dropdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
+    filter: bool = True
+    """With a header row: filter buttons on it (Excel's AutoFilter, Google's basic filter),
+    which work on a protected tab too."""
+    highlights: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Column -> cell value -> fill colour (``RRGGBB``) as conditional formats, so a colour
+    follows the value a person types (Payouts Status)."""
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]

@@ -43,7 +43,8 @@ STAGING_CHUNK_BYTES = 8_000_000
 so that even a sheet at Google's 10-million-cell cap is written in a few dozen requests."""
 META_FIELDS = "properties.title,sheets.properties"
 APPLY_FIELDS = (
-    "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId))"
+    "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId),"
+    "conditionalFormats(ranges(sheetId)))"
 )
 
 

@@ -35,6 +35,8 @@ class SheetInfo:
     column_count: int = 26
     protections: list[int] = field(default_factory=list)
     charts: list[int] = field(default_factory=list)
+    conditional_formats: int = 0
+    """How many conditional format rules the tab has (a rewrite deletes them first)."""
 
 
 def parse_sheets(data: dict[str, Any]) -> list[SheetInfo]:
@@ -53,6 +55,7 @@ def parse_sheets(data: dict[str, Any]) -> list[SheetInfo]:
                 column_count=int(grid.get("columnCount", 26)),
                 protections=[int(p["protectedRangeId"]) for p in sheet.get("protectedRanges") or [] if "protectedRangeId" in p],
                 charts=[int(c["chartId"]) for c in sheet.get("charts") or [] if "chartId" in c],
+                conditional_formats=len(sheet.get("conditionalFormats") or []),
             )
         )
     return out
@@ -109,6 +112,7 @@ def clear_requests(info: SheetInfo) -> list[Request]:
     """Remove what a previous write left: charts, protections, then every cell's content."""
     out: list[Request] = [{"deleteEmbeddedObject": {"objectId": c}} for c in info.charts]
     out += [{"deleteProtectedRange": {"protectedRangeId": p}} for p in info.protections]
+    out += [{"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": 0}}] * info.conditional_formats
     out.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "fields": "*"}})
     return out
 
@@ -158,10 +162,33 @@ def dressing_requests(tab: TabWrite, sheet_id: int, *, editor: str | None) -> li
     for name, choices in tab.dropdowns.items():
         if name in names and choices and end > first:
             out.append(_dropdown(sheet_id, first, end, names.index(name), choices))
+    if tab.header and tab.filter and tab.columns:
+        out.append({"setBasicFilter": {"filter": {"range": _grid_range(sheet_id, 0, max(end, 1), 0, len(tab.columns))}}})
+    for name, fills in tab.highlights.items():
+        if name in names:
+            out += [_highlight(sheet_id, first, names.index(name), value, fill) for value, fill in fills.items()]
+    out.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "tabColorStyle": {"rgbColor": _rgb(TOOL_TAB)}},
+                                          "fields": "tabColorStyle"}})
     if tab.protected:
         out.append(_protect(sheet_id, tab, first, editor=editor))
     out += [_chart(sheet_id, tab, chart) for chart in tab.charts]
     return out
+
+
+TOOL_TAB = "9E9E9E"
+"""The grey of the tabs the tool writes (the templates colour them so too)."""
+
+
+def _rgb(hex_color: str) -> dict[str, float]:
+    return {k: int(hex_color[i:i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def _highlight(sheet_id: int, first: int, col: int, value: str, fill: str) -> Request:
+    """A conditional format: cells of ``col`` equal to ``value`` get the ``fill`` background."""
+    return {"addConditionalFormatRule": {"index": 0, "rule": {
+        "ranges": [{"sheetId": sheet_id, "startRowIndex": first, "startColumnIndex": col, "endColumnIndex": col + 1}],
+        "booleanRule": {"condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": value}]},
+                        "format": {"backgroundColorStyle": {"rgbColor": _rgb(fill)}}}}}}
 
 
 def _grid_range(sheet_id: int, r0: int, r1: int, c0: int, c1: int) -> dict[str, int]:

@@ -66,6 +66,8 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
             _ColumnOut(column_letter(i), col, tab.frame[col.name], {k: styles.xf(k, unlocked=unlocked) for k in kinds})
         )
     plain_unlocked = styles.xf("text", unlocked=True) if editable and tab.protected else 0
+    dxfs = {(column, value): styles.dxf(fill) for column, fills in tab.highlights.items()
+            for value, fill in fills.items()}
 
     def chunks() -> Iterator[bytes]:
         offset = 1 if tab.header else 0
@@ -80,7 +82,7 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
             columns = [_cells(o, start, stop, numbers) for o in outs]
             rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns)]
             yield "".join(rows).encode("utf-8")
-        yield _tail(tab, outs, offset, drawing_rid).encode("utf-8")
+        yield _tail(tab, outs, offset, drawing_rid, dxfs).encode("utf-8")
 
     return chunks
 
@@ -109,11 +111,25 @@ def _head(tab: TabWrite, outs: list[_ColumnOut], last_row: int, plain_unlocked: 
     )
 
 
-def _tail(tab: TabWrite, outs: list[_ColumnOut], offset: int, drawing_rid: str | None) -> str:
+def _tail(tab: TabWrite, outs: list[_ColumnOut], offset: int, drawing_rid: str | None,
+          dxfs: dict[tuple[str, str], int] | None = None) -> str:
     out = "</sheetData>"
     if tab.protected:
         out += ('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" '
                 'autoFilter="0" sort="0"/>')
+    if tab.header and tab.filter and outs:
+        out += f'<autoFilter ref="A1:{outs[-1].letter}{max(len(tab.frame) + 1, 2)}"/>'
+    rules, priority = [], 1
+    for o in outs:
+        for (column, value), dxf in (dxfs or {}).items():
+            if column != o.column.name:
+                continue
+            literal = esc_attr('"' + value.replace('"', '""') + '"')
+            rules.append(f'<conditionalFormatting sqref="{o.letter}{offset + 1}:{o.letter}{MAX_ROW}">'
+                         f'<cfRule type="cellIs" dxfId="{dxf}" priority="{priority}" operator="equal">'
+                         f'<formula>{literal}</formula></cfRule></conditionalFormatting>')
+            priority += 1
+    out += "".join(rules)
     validations = []
     for o in outs:
         values = tab.dropdowns.get(o.column.name)

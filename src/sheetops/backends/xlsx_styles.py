@@ -35,7 +35,14 @@ def _section(name: str) -> re.Pattern[str]:
     )
 
 
-_NUMFMTS, _FONTS, _CELLXFS = _section("numFmts"), _section("fonts"), _section("cellXfs")
+_NUMFMTS, _FONTS, _CELLXFS, _DXFS = _section("numFmts"), _section("fonts"), _section("cellXfs"), _section("dxfs")
+_DXF = re.compile(r"<(?:[\w.-]+:)?dxf\b[^>]*?/>|<(?:[\w.-]+:)?dxf\b[^>]*>.*?</(?:[\w.-]+:)?dxf>", re.S)
+
+
+def _section_end(text: str, name: str) -> int | None:
+    """Where the ``name`` section of a styles part ends (None when it has none)."""
+    m = _section(name).search(text)
+    return m.end() if m else None
 _NUMFMT = re.compile(r"<(?:[\w.-]+:)?numFmt\b[^>]*?/>")
 _FONT = re.compile(r"<(?:[\w.-]+:)?font\b[^>]*?/>|<(?:[\w.-]+:)?font\b[^>]*>.*?</(?:[\w.-]+:)?font>", re.S)
 _XF = re.compile(r"<(?:[\w.-]+:)?xf\b[^>]*?/>|<(?:[\w.-]+:)?xf\b[^>]*>.*?</(?:[\w.-]+:)?xf>", re.S)
@@ -74,6 +81,18 @@ class Styles:
         else:
             element = f'<{p}xf numFmtId="{num_id}" fontId="{font_id}" fillId="0" borderId="0" xfId="0"{extra}/>'
         return self._append(_CELLXFS, _XF, "cellXfs", element)
+
+    def dxf(self, fill: str) -> int:
+        """The index of a differential format filling a cell with ``fill`` (``RRGGBB``), for
+        conditional formats; the ``dxfs`` section is made when the workbook has none."""
+        p = self.prefix
+        element = (f'<{p}dxf><{p}fill><{p}patternFill patternType="solid"><{p}bgColor rgb="FF{fill.upper()}"/>'
+                   f'</{p}patternFill></{p}fill></{p}dxf>')
+        if not _DXFS.search(self.text):
+            at = _section_end(self.text, "cellStyles") or _section_end(self.text, "cellXfs")
+            assert at is not None, "a styles part always has cellXfs"
+            self.text = self.text[:at] + f'<{p}dxfs count="0"></{p}dxfs>' + self.text[at:]
+        return self._append(_DXFS, _DXF, "dxfs", element)
 
     def _numfmt(self, code: str) -> int:
         m = _NUMFMTS.search(self.text)
