@@ -97,6 +97,9 @@ def report_pdf(workbook: "str | os.PathLike[str] | Workbook", out: "str | os.Pat
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise BadArguments(f"{out} should end in .pdf.")
+    from .backends.libreoffice import soffice
+
+    soffice()  # say what is missing before reading a large workbook
     done = computed(open_workbook(workbook), period=_day(period, "--period"))
     tab = report_tab(done, "qbr" if qbr else "weekly")
     print_tabs([tab], out)
@@ -143,6 +146,10 @@ def write_statements(workbook: "str | os.PathLike[str] | Workbook", out_dir: "st
     day = _day(period, "--period")
     assert day is not None
     started = time.perf_counter()
+    if pdf:
+        from .backends.libreoffice import soffice
+
+        soffice()
     done = computed(open_workbook(workbook))
     if done.program.blocking or done.ledger.blocked:
         raise SheetOpsError("The workbook has problems that stop payouts; run 'sheetops run' and fix the Errors in "

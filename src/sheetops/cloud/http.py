@@ -5,7 +5,10 @@ Request: ``POST`` with a JSON object ``{"spreadsheet": "<ID or URL>", "as_of"?:
 Unknown fields are refused with 400, so that a typo such as ``"dryrun"`` never turns a
 check into a real refresh. ``null`` for ``as_of``/``dry_run`` means "not given".
 
-Answers (always JSON): 200 with the ``sheetops run --json`` object; errors as
+With a ``"report"`` field instead (``{"spreadsheet", "report": "weekly" | "qbr"}`` and
+``Accept: application/pdf``) it answers the client report as a PDF (:mod:`.report`).
+
+Answers (always JSON, but for a report's PDF): 200 with the ``sheetops run --json`` object; errors as
 ``{"error": "<one plain sentence>"}``: 400 malformed body or fields, 403 not allowed (checked
 before anything touches Google) or access refused by Google, 404 no such spreadsheet, 405
 not POST, 409 another refresh is running, 413 body over 64 KiB, 422 not a SheetOps
@@ -129,12 +132,27 @@ def _refusal(status: int, message: str, **headers: str) -> Response:
     return answer(status, {"error": message}, **headers)
 
 
+def _report_request(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object when it asks for a report, else None (a refresh)."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "report" in data else None
+
+
 def handle_http(request: HttpRequest, *, refresher: Refresher | None = None) -> Response:
     """Answer one ``refresh_http`` request: ``(JSON text, status, headers)``."""
     if request.method != "POST":
         return _refusal(405, "Use POST with a JSON body such as {\"spreadsheet\": \"<ID or URL>\"}.", Allow="POST")
     try:
-        parsed = parse_body(read_body(request))
+        body = read_body(request)
+        report = _report_request(body)
+        if report is not None:  # {"spreadsheet", "report"}: the report as a PDF (cloud/report.py)
+            from .report import report_answer
+
+            return report_answer(report, getattr(request, "headers", {}).get("Accept"))  # type: ignore[return-value]
+        parsed = parse_body(body)
     except TooLarge:
         return _refusal(413, f"The body is larger than {MAX_BODY_BYTES // 1024} KiB; send only the "
                              "spreadsheet, as_of and dry_run fields.")
