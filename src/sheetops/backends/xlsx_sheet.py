@@ -68,11 +68,11 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
             _ColumnOut(column_letter(i), col, tab.frame[col.name], {k: styles.xf(k, unlocked=unlocked) for k in kinds})
         )
     plain_unlocked = styles.xf("text", unlocked=True) if editable and tab.protected else 0
-    for (row, col), look in tab.styles.items():  # settled now, before the styles part is written
-        value = tab.frame.iat[row, col]
-        kind = tab.columns[col].kind
+    for (row, at), look in tab.styles.items():  # settled now, before the styles part is written
+        value = tab.frame.iat[row, at]
+        kind: str = tab.columns[at].kind
         kind = kind_of(value) if kind == "mixed" and not is_na(value) else "text" if kind == "mixed" else kind
-        outs[col].styled[row] = styles.styled(kind, look)
+        outs[at].styled[row] = styles.styled(kind, look)
     heights = {r + (1 if tab.header else 0) + 1: h for r, h in tab.row_heights.items()}
 
     def chunks() -> Iterator[bytes]:

@@ -9,6 +9,7 @@ accept a PDF. Each request writes one structured log line.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any, Callable
 
@@ -49,6 +50,12 @@ def accepts_pdf(accept: str | None) -> bool:
                                 for part in str(accept).split(","))
 
 
+def answer(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]]:
+    """A JSON answer, as ``http.answer`` writes them (kept here: ``http`` imports this module)."""
+    return json.dumps(body, ensure_ascii=False), status, {"Content-Type": "application/json; charset=utf-8",
+                                                          "Cache-Control": "no-store"}
+
+
 def _real_reporter(sheet_id: str, report: str) -> tuple[bytes, str]:
     from ..documents import report_pdf_bytes
 
@@ -58,8 +65,6 @@ def _real_reporter(sheet_id: str, report: str) -> tuple[bytes, str]:
 def report_answer(data: dict[str, Any], accept: str | None, *,
                   reporter: Reporter | None = None) -> tuple[Any, int, dict[str, str]]:
     """The PDF answer (bytes, 200, headers), or an error as (JSON text, status, headers)."""
-    from .http import answer
-
     started = time.perf_counter()
     try:
         sheet_id, report = parse_report(data)

@@ -168,6 +168,12 @@ class Layout:
     def total(self, *cells: Any) -> int:
         return self.line(*cells, style="total")
 
+    def below_charts(self) -> None:
+        """Blank rows until the charts placed so far end: for a section whose long text runs
+        to the right, where a chart would cover it."""
+        while len(self.rows) < self._next_chart_row:
+            self.blank()
+
     def page_break(self) -> None:
         """Start the next row on a new printed page."""
         self.breaks.append(len(self.rows))

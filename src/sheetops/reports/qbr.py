@@ -224,6 +224,7 @@ def segment_members(creators: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def _segments(lay: Layout, creators: pd.DataFrame) -> None:
     members = segment_members(creators)
+    lay.below_charts()  # the segments' rules are long lines of text
     lay.heading("Creator segments", "a creator may be in more than one segment")
     lay.table(["Segment", "Creators", "Net GMV this quarter", "Rule"],
               [[s.name, len(members[s.name]), money(int(members[s.name]["now"].sum())), s.rule] for s in SEGMENTS])

@@ -53,12 +53,18 @@ class Statement:
     total_cents: int
     parts: dict[str, int]
     """Payout column (Commission .. Carried in) -> cents."""
-    lines: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(LINE_COLUMNS)))
-    """``LINE_COLUMNS``; Base and Amount in integer cents, Rate in millionths, dates as dates."""
+    records: list[dict[str, Any]] = field(default_factory=list)
+    """One dict per line (``LINE_COLUMNS``); Base and Amount in integer cents, Rate in
+    millionths, dates as dates; in the order the statement shows them."""
+
+    @property
+    def lines(self) -> pd.DataFrame:
+        """The lines as a frame (``LINE_COLUMNS``)."""
+        return pd.DataFrame(self.records, columns=list(LINE_COLUMNS))
 
     @property
     def lines_cents(self) -> int:
-        return int(self.lines["Amount"].fillna(0).astype("int64").sum()) if len(self.lines) else 0
+        return sum(int(r["Amount"] or 0) for r in self.records)
 
     @property
     def file_stem(self) -> str:
@@ -94,18 +100,22 @@ def build_statements(payouts: pd.DataFrame, lines: pd.DataFrame, *, period_start
     mine = payouts[pd.to_datetime(payouts["Period start"]).dt.normalize() == start]
     wanted = set(mine["Payout ID"].astype(str))
     lines = lines[lines["Payout ID"].astype(str).isin(wanted)]
-    by_payout = {pid: group for pid, group in lines.groupby(lines["Payout ID"].astype(str), sort=False)}
+    by_payout: dict[str, list[dict[str, Any]]] = {}
+    for rec in lines.to_dict("records"):
+        by_payout.setdefault(str(rec["Payout ID"]), []).append(rec)
+    if orders is not None and len(orders) and len(lines):  # only the orders these lines name
+        orders = orders[orders["Order ID"].astype(str).isin(set(lines["Order ID"].dropna().astype(str)))]
     explain = _Explainer(orders, content, rules, locked)
     out = []
     for row in mine.sort_values("Creator", key=lambda s: s.astype(str).str.casefold()).to_dict("records"):
         pid = str(row["Payout ID"])
         handle = str(row["Creator"])
-        own = by_payout.get(pid, lines.iloc[0:0])
+        own = by_payout.get(pid, [])
         out.append(Statement(
             payout_id=pid, creator=handle, name=(names or {}).get(handle), period_start=start,
             period_end=pd.Timestamp(row["Period end"]).normalize(), status=str(row["Status"]),
             currency=str(row["Currency"]), total_cents=int(row["Total"]),
-            parts={c: int(row[c]) for c in PAYOUT_AMOUNT_COLUMNS}, lines=explain.lines(own, pid),
+            parts={c: int(row[c]) for c in PAYOUT_AMOUNT_COLUMNS}, records=explain.lines(own, pid),
         ))
     return out
 
@@ -125,12 +135,12 @@ class _Explainer:
         self.rules = ({str(r["Rule"]): r for r in rules.to_dict("records")} if rules is not None and len(rules) else {})
         self.locked = locked if locked is not None else pd.DataFrame(columns=["Payout ID", "key"])
 
-    def lines(self, own: pd.DataFrame, payout_id: str) -> pd.DataFrame:
-        rows = [self._line(r, payout_id) for r in own.to_dict("records")]
-        frame = pd.DataFrame(rows, columns=[*LINE_COLUMNS, "_rank"])
-        frame = frame.sort_values(["_rank", "Settled date", "Order date", "Order ID", "Detail"], kind="stable",
-                                  na_position="last", key=lambda s: s.astype(str) if s.name != "_rank" else s)
-        return frame.drop(columns="_rank").reset_index(drop=True)
+    def lines(self, own: list[dict[str, Any]], payout_id: str) -> list[dict[str, Any]]:
+        """The statement lines of one payout's Commission Lines rows, by kind, then date."""
+        rows = [self._line(r, payout_id) for r in own]
+        rows.sort(key=lambda r: (r.pop("_rank"), *(str(r[c] or "~") for c in ("Settled date", "Order date", "Order ID",
+                                                                               "Detail"))))
+        return rows
 
     def _line(self, r: dict[str, Any], payout_id: str) -> dict[str, Any]:
         kind = _text(r.get("Kind")) or ""
@@ -266,12 +276,12 @@ def statement_tab(st: Statement, *, client: str = "", prepared_on: Any = None) -
         add(part, Money(st.parts[part]))
     add("Total", Money(st.total_cents), style="total")
     add()
-    add("Every line behind the payout", "they add up to the Total", styled={0: "section", 1: "section_note"})
+    add("Every line behind the payout", None, None, "they add up to the Total", styled={0: "section", 3: "section_note"})
     numbers = {"Base", "Rate", "Amount"}
     add(*LINE_COLUMNS, styled={i: "header_number" if c in numbers else "header" for i, c in enumerate(LINE_COLUMNS)})
-    for line in st.lines.to_dict("records"):
+    for line in st.records:
         add(*[_cell(c, line[c]) for c in LINE_COLUMNS])
-    if st.lines.empty:
+    if not st.records:
         add(None, "No lines: nothing was earned in this period.", style="note")
     add(*(["Total"] + [None] * (width - 2) + [None]), style="total")
     rows[-1][LINE_COLUMNS.index("Amount")] = Money(st.lines_cents)
@@ -299,7 +309,7 @@ def statement_csv(st: Statement) -> list[list[str]]:
     Amounts are plain ``0.00``, rates decimal fractions (``0.08``), dates ``YYYY-MM-DD``."""
     out = [["Creator", "Period start", "Period end", "Payout ID", *LINE_COLUMNS]]
     head = [st.creator, day_text(st.period_start), day_text(st.period_end), st.payout_id]
-    for line in st.lines.to_dict("records"):
+    for line in st.records:
         out.append(head + [_csv(c, line[c]) for c in LINE_COLUMNS])
     total = head + [""] * len(LINE_COLUMNS)
     total[4] = "Total"
