@@ -15,6 +15,7 @@ Layers (top to bottom):
     doors:     excel, cloud
     testing:   testing
     package:   sheetops
+    documents: documents
     refresh:   refresh
     backends:  backends
     templates: templates
@@ -27,6 +28,8 @@ Layers (top to bottom):
 
 - command, doors: the command line (it also builds the add-in), the Excel ribbon button, the
   cloud functions; thin. ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
+- documents: the client report as a PDF and creator statements (read -> compute -> print),
+  beside refresh, which it uses to read a workbook; it writes nothing back.
 - refresh: the one use case every door calls (read -> check -> compute -> write).
 - backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
   their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).

@@ -90,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("workbook")
     exp.add_argument("-o", "--output", required=True, help="the CSV file to write")
 
+    rep = cmd("report", _report, "the client report (weekly or monthly, or the QBR) as a PDF")
+    rep.add_argument("workbook", help="an .xlsx/.xlsm path, a Google Sheets URL, or gsheet:<ID>")
+    which = rep.add_mutually_exclusive_group()
+    which.add_argument("--period", help="the report of the period holding this date (YYYY-MM-DD); default: the last closed one")
+    which.add_argument("--qbr", action="store_true", help="the quarterly business review instead")
+    rep.add_argument("--pdf", required=True, help="the PDF file to write")
+
+    st = cmd("statements", _statements, "one statement per creator with a payout in a period (PDF; CSV too with --csv)")
+    st.add_argument("workbook", help="an .xlsx/.xlsm path, a Google Sheets URL, or gsheet:<ID>")
+    st.add_argument("--period", required=True, help="a date in the period (YYYY-MM-DD)")
+    st.add_argument("-o", "--output", required=True, help="the folder to write the statements into")
+    st.add_argument("--csv", action="store_true", help="write a CSV of each statement's lines too")
+
     addin = cmd("excel-addin", _addin, "build the Excel add-in with the SheetOps ribbon tab")
     addin.add_argument("-o", "--output", default=".", help="folder to write the add-in into (default: here)")
     return p
@@ -182,6 +195,21 @@ def _export(args: argparse.Namespace) -> int:
 
     files = export_payouts(args.workbook, Path(args.output))
     for line in files:
+        print(line)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .documents import report_pdf
+
+    print(report_pdf(args.workbook, Path(args.pdf), period=args.period, qbr=args.qbr))
+    return 0
+
+
+def _statements(args: argparse.Namespace) -> int:
+    from .documents import write_statements
+
+    for line in write_statements(args.workbook, Path(args.output), period=args.period, csv_too=args.csv):
         print(line)
     return 0
 

@@ -47,8 +47,9 @@ def after_section(rows: list[list[Any]], heading: str) -> list[list[Any]]:
 
 
 def measure(rows: list[list[Any]], name: str) -> list[Any]:
-    """A headline row: [this period, the period before, change, note]."""
-    return rows[find_row(rows, name, exact=True)][1:5]
+    """A row of the Headline numbers table: [this period, the period before, change, note]."""
+    start = find_row(rows, "Headline numbers", exact=True)
+    return rows[start + find_row(rows[start:], name, exact=True)][1:5]
 
 
 def tab_dicts(wb: MemoryWorkbook, tab: str) -> list[dict[str, Any]]:

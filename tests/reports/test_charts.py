@@ -8,7 +8,7 @@ import pytest
 
 import sheetops
 from sheetops.backends.base import Money, Ratio, TabWrite
-from sheetops.reports.layout import CHART_ROWS, WIDTH
+from sheetops.reports.layout import ROW_CM, WIDTH
 
 from ..builders import order, workbook
 from .helpers import AS_OF, find_row
@@ -36,8 +36,8 @@ def check_charts(tab: TabWrite) -> None:
             assert header_row[letters.index(s.column)] == s.name  # named by its block's header cell
         col, row = re.fullmatch(r"([A-Z]+)(\d+)", chart.anchor).groups()  # type: ignore[union-attr]
         assert len(col) > 1 or ord(col) - ord("A") >= WIDTH, "charts sit to the right of the report"
-        tops.append(int(row))
-    assert all(b - a >= CHART_ROWS for a, b in zip(tops, tops[1:])), "charts never overlap"
+        tops.append((int(row), round(chart.height_cm / ROW_CM)))
+    assert all(b - a >= rows for (a, rows), (b, _) in zip(tops, tops[1:])), "charts never overlap"
 
 
 @pytest.mark.parametrize("make", [twelve_creators, segment_workbook, workbook], ids=["twelve", "segments", "empty"])

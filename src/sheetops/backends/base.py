@@ -151,6 +151,52 @@ class ChartSpec:
     width_cm: float = 16.0
     height_cm: float = 8.0
     header_row: int | None = None
+    colors: tuple[str, ...] = ()
+    """Series colours (``RRGGBB``), in order; empty: the backend's own."""
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How one cell looks, beyond its column kind's number format (report tabs only).
+
+    Colours are ``RRGGBB`` hex. ``number_format`` replaces the kind's format (e.g. ROI as
+    ``0.0"×"``). A backend that cannot draw a property leaves it out: styles never change
+    a value."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    color: str | None = None
+    fill: str | None = None
+    border_bottom: str | None = None
+    """Colour of a thin line under the cell."""
+    align: Literal["left", "center", "right"] | None = None
+    wrap: bool = False
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """How a tab prints: declared by the report, drawn by each backend as it can (the
+    ``.xlsx`` backend writes Excel's page setup; Google Sheets has no stored print setup,
+    so its backend ignores it).
+
+    ``title_rows`` are 0-based frame rows (first, last) repeated at the top of every page;
+    margins are in inches; ``footer_left`` is plain text (the client), and page numbers
+    ("Page 1 of 2") go on the right when ``page_numbers``."""
+
+    landscape: bool = True
+    fit_width: int = 1
+    fit_height: int = 0
+    """0: as many pages tall as needed."""
+    paper: Literal["A4", "Letter"] = "A4"
+    title_rows: tuple[int, int] | None = None
+    margins_in: tuple[float, float, float, float] = (0.4, 0.4, 0.5, 0.6)
+    """left, right, top, bottom."""
+    footer_left: str = ""
+    page_numbers: bool = True
+    row_breaks: tuple[int, ...] = ()
+    """0-based frame rows that start a new page."""
 
 
 @dataclass
@@ -173,6 +219,13 @@ class TabWrite:
     highlights: dict[str, dict[str, str]] = field(default_factory=dict)
     """Column -> cell value -> fill colour (``RRGGBB``) as conditional formats, so a colour
     follows the value a person types (Payouts Status)."""
+    styles: dict[tuple[int, int], CellStyle] = field(default_factory=dict)
+    """(0-based frame row, column index) -> the cell's look; report tabs only."""
+    row_heights: dict[int, float] = field(default_factory=dict)
+    """0-based frame row -> height in points (taller title and tile rows)."""
+    page: PageSetup | None = None
+    gridlines: bool = True
+    """False: the sheet is shown without gridlines, like a document."""
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]

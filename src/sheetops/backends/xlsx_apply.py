@@ -88,6 +88,9 @@ def _write_tab(pkg: Package, book: Book, styles: Styles, tab: TabWrite) -> set[s
     if sheet_rels:
         pkg.put(rels_name(entry.part), new_rels_xml(sheet_rels))
     pkg.put(entry.part, sheet_xml(tab, styles, drawing_rid))
+    titles = tab.page.title_rows if tab.page else None
+    offset = 2 if tab.header else 1
+    book.set_print_titles(entry, (titles[0] + offset, titles[1] + offset) if titles else None)
     return freed
 
 

@@ -31,6 +31,8 @@ from .xlsx_xml import REL_NS, attrs, esc_attr
 _SHEETS = re.compile(r"<((?:[\w.-]+:)?)sheets\b[^>]*>(.*?)</(?:[\w.-]+:)?sheets>", re.S)
 _SHEET = re.compile(r"<(?:[\w.-]+:)?sheet\b[^>]*?/>|<(?:[\w.-]+:)?sheet\b[^>]*>.*?</(?:[\w.-]+:)?sheet>", re.S)
 _CALC_CELL = re.compile(r"<(?:[\w.-]+:)?c\b([^>]*?)/?>")
+_DEFINED_NAMES = re.compile(r"<((?:[\w.-]+:)?)definedNames\b[^>]*>(.*?)</(?:[\w.-]+:)?definedNames>", re.S)
+_DEFINED_NAME = re.compile(r"<(?:[\w.-]+:)?definedName\b([^>]*)>.*?</(?:[\w.-]+:)?definedName>", re.S)
 _WORKBOOK_VIEW = re.compile(r"<(?:[\w.-]+:)?workbookView\b[^>]*?>")
 
 
@@ -138,6 +140,33 @@ class Book:
             tag = re.sub(r'\s+activeTab="[^"]*"', "", m.group(0))
             tag = re.sub(r"(<(?:[\w.-]+:)?workbookView)\b", rf'\1 activeTab="{visible}"', tag, count=1)
             self.text = self.text[: m.start()] + tag + self.text[m.end():]
+
+    def set_print_titles(self, entry: SheetEntry, rows: tuple[int, int] | None) -> None:
+        """Repeat sheet rows ``rows`` (1-based, inclusive) at the top of every printed page of
+        ``entry`` (Excel's ``_xlnm.Print_Titles`` name), or stop repeating any (``None``)."""
+        index = [s.name for s in self.sheets()].index(entry.name)
+        m = _DEFINED_NAMES.search(self.text)
+        body = m.group(2) if m else ""
+        kept = [d.group(0) for d in _DEFINED_NAME.finditer(body)
+                if not (attrs("<x " + d.group(1)).get("name") == "_xlnm.Print_Titles"
+                        and attrs("<x " + d.group(1)).get("localSheetId") == str(index))]
+        sheets = _SHEETS.search(self.text)
+        assert sheets is not None
+        main = sheets.group(1)
+        if rows is not None:
+            where = "'" + entry.name.replace("'", "''") + f"'!${rows[0]}:${rows[1]}"
+            kept.append(f'<{main}definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
+                        f"{esc_attr(where)}</{main}definedName>")
+        block = f"<{main}definedNames>{''.join(kept)}</{main}definedNames>" if kept else ""
+        if m:
+            new = self.text[: m.start()] + block + self.text[m.end():]
+        elif block:
+            new = self.text[: sheets.end()] + block + self.text[sheets.end():]
+        else:
+            return
+        if new != self.text:
+            self.text = new
+            self.changed = True
 
     def drop_calc_chain(self, sheet_ids: set[int] | None = None) -> bool:
         """Remove the calculation chain (Excel rebuilds it on open) when it lists cells of

@@ -19,6 +19,9 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 EMU_PER_CM = 360_000
+PALETTE = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47")
+"""Series colours when a chart names none (Office's defaults): a file without a theme part
+would otherwise leave LibreOffice nothing to fill bars with."""
 _CATEGORY_FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
 
 
@@ -82,9 +85,15 @@ def chart_xml(tab: TabWrite, spec: ChartSpec) -> str:
         header = sheet_location(tab.name, f"${letter}$1") if tab.header else None
         name = (f"<c:tx><c:strRef><c:f>{esc_text(header)}</c:f>{_str_cache([s.name])}</c:strRef></c:tx>"
                 if header else f"<c:tx><c:v>{esc_text(s.name)}</c:v></c:tx>")
-        marker = '<c:marker><c:symbol val="circle"/></c:marker>' if spec.kind == "line" else '<c:invertIfNegative val="0"/>'
+        colors = spec.colors or PALETTE
+        color = f'<a:solidFill><a:srgbClr val="{colors[idx % len(colors)]}"/></a:solidFill>'
+        if spec.kind == "line":
+            look = f'<c:spPr><a:ln w="28575" cap="rnd">{color}</a:ln></c:spPr>'
+            marker = f'<c:marker><c:symbol val="circle"/><c:size val="5"/><c:spPr>{color}</c:spPr></c:marker>'
+        else:
+            look, marker = f"<c:spPr>{color}</c:spPr>", '<c:invertIfNegative val="0"/>'
         series.append(
-            f'<c:ser><c:idx val="{idx}"/><c:order val="{idx}"/>{name}{marker}'
+            f'<c:ser><c:idx val="{idx}"/><c:order val="{idx}"/>{name}{look}{marker}'
             f"<c:cat><c:strRef><c:f>{esc_text(ref(spec.categories))}</c:f>{_str_cache(categories)}</c:strRef></c:cat>"
             f"<c:val><c:numRef><c:f>{esc_text(ref(s.column))}</c:f>{_num_cache(values)}</c:numRef></c:val>"
             + ('<c:smooth val="0"/>' if spec.kind == "line" else "") + "</c:ser>"
@@ -98,7 +107,9 @@ def chart_xml(tab: TabWrite, spec: ChartSpec) -> str:
                 f'{"".join(series)}<c:gapWidth val="150"/><c:axId val="500001"/><c:axId val="500002"/></c:barChart>')
     cat_pos, val_pos = ("l", "b") if spec.kind == "bar" else ("b", "l")
     axes = (
-        f'<c:catAx><c:axId val="500001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+        # a bar chart lists its first category at the top, as the table does
+        f'<c:catAx><c:axId val="500001"/><c:scaling><c:orientation val="{"maxMin" if spec.kind == "bar" else "minMax"}"/>'
+        '</c:scaling><c:delete val="0"/>'
         f'<c:axPos val="{cat_pos}"/><c:numFmt formatCode="{_CATEGORY_FORMATS.get(kinds[spec.categories], "General")}" '
         'sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="500002"/><c:crosses val="autoZero"/><c:auto val="0"/><c:lblAlgn val="ctr"/>'
         '<c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
@@ -107,7 +118,7 @@ def chart_xml(tab: TabWrite, spec: ChartSpec) -> str:
         '<c:tickLblPos val="nextTo"/><c:crossAx val="500001"/><c:crosses val="autoZero"/>'
         '<c:crossBetween val="between"/></c:valAx>'
     )
-    title = (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr b="1"/></a:pPr><a:r>'
+    title = (f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr><a:r>'
              f'<a:t>{esc_text(spec.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
     return (
         f'{XML_DECL}<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{REL_NS}">'

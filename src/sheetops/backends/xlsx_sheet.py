@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from .base import Column, Link, TabWrite, column_letter, money_text, rate_text
+from .base import Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
 from .xlsx_styles import Styles
 from .xlsx_xml import (
     MAIN_NS,
@@ -51,6 +51,8 @@ class _ColumnOut:
     series: pd.Series
     styles: dict[str, int]
     links: list[str] = field(default_factory=list)
+    styled: dict[int, int] = field(default_factory=dict)
+    """0-based frame row -> the cell format of a cell with its own ``CellStyle``."""
 
 
 def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> Callable[[], Iterator[bytes]]:
@@ -68,6 +70,12 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
     plain_unlocked = styles.xf("text", unlocked=True) if editable and tab.protected else 0
     dxfs = {(column, value): styles.dxf(fill) for column, fills in tab.highlights.items()
             for value, fill in fills.items()}
+    for (row, at), look in tab.styles.items():  # settled now, before the styles part is written
+        value = tab.frame.iat[row, at]
+        kind: str = tab.columns[at].kind
+        kind = kind_of(value) if kind == "mixed" and not is_na(value) else "text" if kind == "mixed" else kind
+        outs[at].styled[row] = styles.styled(kind, look)
+    heights = {r + (1 if tab.header else 0) + 1: h for r, h in tab.row_heights.items()}
 
     def chunks() -> Iterator[bytes]:
         offset = 1 if tab.header else 0
@@ -80,16 +88,21 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
             stop = min(start + CHUNK_ROWS, len(tab.frame))
             numbers = [str(r) for r in range(start + offset + 1, stop + offset + 1)]
             columns = [_cells(o, start, stop, numbers) for o in outs]
-            rows = [f'<row r="{r}">{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns)]
+            rows = [f'<row r="{r}"{_height(heights, r)}>{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns)]
             yield "".join(rows).encode("utf-8")
         yield _tail(tab, outs, offset, drawing_rid, dxfs).encode("utf-8")
 
     return chunks
 
 
+def _height(heights: dict[int, float], row: str) -> str:
+    h = heights.get(int(row)) if heights else None
+    return f' ht="{h:g}" customHeight="1"' if h else ""
+
+
 def _head(tab: TabWrite, outs: list[_ColumnOut], last_row: int, plain_unlocked: int) -> str:
     last = f"{outs[-1].letter}{max(last_row, 1)}" if outs else "A1"
-    view = '<sheetView workbookViewId="0">'
+    view = '<sheetView workbookViewId="0"' + ("" if tab.gridlines else ' showGridLines="0"') + ">"
     if tab.header:
         view += ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                  '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
@@ -106,7 +119,8 @@ def _head(tab: TabWrite, outs: list[_ColumnOut], last_row: int, plain_unlocked: 
         cols += f"<col {attrs}/>"
     return (
         f'{XML_DECL}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
-        f'<dimension ref="{"A1:" + last if last != "A1" else "A1"}"/><sheetViews>{view}</sheetViews>'
+        + ('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if tab.page and tab.page.fit_width else "")
+        + f'<dimension ref="{"A1:" + last if last != "A1" else "A1"}"/><sheetViews>{view}</sheetViews>'
         f'<sheetFormatPr defaultRowHeight="15"/>{"<cols>" + cols + "</cols>" if cols else ""}<sheetData>'
     )
 
@@ -148,10 +162,36 @@ def _tail(tab: TabWrite, outs: list[_ColumnOut], offset: int, drawing_rid: str |
     links = [link for o in outs for link in o.links]
     if links:
         out += f"<hyperlinks>{''.join(links)}</hyperlinks>"
-    out += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    out += _page(tab.page, offset)
     if drawing_rid:
         out += f'<drawing r:id="{drawing_rid}"/>'
     return out + "</worksheet>"
+
+
+PAPER = {"Letter": 1, "A4": 9}
+
+
+def _page(page: PageSetup | None, offset: int) -> str:
+    """Margins, and for a declared ``PageSetup``: orientation, fit to width, paper, footer, page breaks."""
+    if page is None:
+        return '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    left, right, top, bottom = page.margins_in
+    out = (f'<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" bottom="{bottom:g}" header="0.2" '
+           f'footer="0.25"/>')
+    fit = f' fitToWidth="{page.fit_width}" fitToHeight="{page.fit_height}"' if page.fit_width else ""
+    out += (f'<pageSetup paperSize="{PAPER[page.paper]}" orientation="{"landscape" if page.landscape else "portrait"}"'
+            f'{fit}/>')
+    footer = ""
+    if page.footer_left:
+        footer += "&L" + page.footer_left.replace("&", "&&")
+    if page.page_numbers:
+        footer += "&RPage &P of &N"
+    if footer:
+        out += f"<headerFooter><oddFooter>{esc_attr(footer)}</oddFooter></headerFooter>"
+    if page.row_breaks:
+        brk = "".join(f'<brk id="{r + offset}" max="16383" man="1"/>' for r in sorted(set(page.row_breaks)))
+        out += f'<rowBreaks count="{len(set(page.row_breaks))}" manualBreakCount="{len(set(page.row_breaks))}">{brk}</rowBreaks>'
+    return out
 
 
 def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str]:
@@ -167,6 +207,9 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
         ints = part.fillna(0).astype("int64").tolist() if len(part) else []
         fmt = money_text if kind in ("money", "amount") else rate_text if kind == "rate" else str
         return ["" if b else f'<c r="{letter}{r}"{s}><v>{fmt(v)}</v></c>' for r, v, b in zip(numbers, ints, blank)]
+    if o.styled:
+        return [_one_cell(f"{letter}{r}", v, kind, o, o.styled.get(i))
+                for i, (r, v) in enumerate(zip(numbers, part.tolist()), start=start)]
     return [_one_cell(f"{letter}{r}", v, kind, o) for r, v in zip(numbers, part.tolist())]
 
 
@@ -182,13 +225,14 @@ def _text_cells(letter: str, part: pd.Series, numbers: list[str], style: int) ->
             for r, v in zip(numbers, values)]
 
 
-def _one_cell(ref: str, value: Any, kind: str, o: _ColumnOut) -> str:
-    """One cell of a date, datetime, ratio, number, link or mixed column."""
+def _one_cell(ref: str, value: Any, kind: str, o: _ColumnOut, styled: int | None = None) -> str:
+    """One cell of a date, datetime, ratio, number, link or mixed column; ``styled`` is the
+    format of a cell with its own look (then a blank cell is written too, for its fill)."""
     if is_na(value):
-        return ""
+        return f'<c r="{ref}" s="{styled}"/>' if styled else ""
     if kind == "mixed":
         kind = kind_of(value)
-    style = o.styles.get(kind, 0)
+    style = o.styles.get(kind, 0) if styled is None else styled
     if kind == "link" or isinstance(value, Link):
         if not isinstance(value, Link):
             return text_cell(ref, str(value), o.styles.get("text", 0))

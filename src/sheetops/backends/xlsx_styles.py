@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .base import CellStyle
 from .xlsx_xml import attrs, esc_attr
 
 NUMBER_FORMATS: dict[str, tuple[int, str | None]] = {
@@ -36,6 +37,7 @@ def _section(name: str) -> re.Pattern[str]:
 
 
 _NUMFMTS, _FONTS, _CELLXFS, _DXFS = _section("numFmts"), _section("fonts"), _section("cellXfs"), _section("dxfs")
+_FILLS, _BORDERS = _section("fills"), _section("borders")
 _DXF = re.compile(r"<(?:[\w.-]+:)?dxf\b[^>]*?/>|<(?:[\w.-]+:)?dxf\b[^>]*>.*?</(?:[\w.-]+:)?dxf>", re.S)
 
 
@@ -43,8 +45,12 @@ def _section_end(text: str, name: str) -> int | None:
     """Where the ``name`` section of a styles part ends (None when it has none)."""
     m = _section(name).search(text)
     return m.end() if m else None
+
+
 _NUMFMT = re.compile(r"<(?:[\w.-]+:)?numFmt\b[^>]*?/>")
 _FONT = re.compile(r"<(?:[\w.-]+:)?font\b[^>]*?/>|<(?:[\w.-]+:)?font\b[^>]*>.*?</(?:[\w.-]+:)?font>", re.S)
+_FILL = re.compile(r"<(?:[\w.-]+:)?fill\b[^>]*?/>|<(?:[\w.-]+:)?fill\b[^>]*>.*?</(?:[\w.-]+:)?fill>", re.S)
+_BORDER = re.compile(r"<(?:[\w.-]+:)?border\b[^>]*?/>|<(?:[\w.-]+:)?border\b[^>]*>.*?</(?:[\w.-]+:)?border>", re.S)
 _XF = re.compile(r"<(?:[\w.-]+:)?xf\b[^>]*?/>|<(?:[\w.-]+:)?xf\b[^>]*>.*?</(?:[\w.-]+:)?xf>", re.S)
 
 
@@ -57,6 +63,7 @@ class Styles:
         m = _FONTS.search(self.text)
         self.prefix = m.group(1) if m else ""
         self._cache: dict[tuple[str, bool, bool], int] = {}
+        self._styled: dict[tuple[str, CellStyle], int] = {}
 
     def xf(self, kind: str, *, bold: bool = False, unlocked: bool = False) -> int:
         """The index of a cell format for ``kind`` (number format, link font, bold header,
@@ -93,6 +100,62 @@ class Styles:
             assert at is not None, "a styles part always has cellXfs"
             self.text = self.text[:at] + f'<{p}dxfs count="0"></{p}dxfs>' + self.text[at:]
         return self._append(_DXFS, _DXF, "dxfs", element)
+
+    def styled(self, kind: str, style: CellStyle) -> int:
+        """The index of a cell format for a value of ``kind`` drawn with ``style`` (font,
+        fill, a line below, alignment, an own number format); appended once and reused."""
+        key = (kind, style)
+        if key not in self._styled:
+            self._styled[key] = self._make_styled(kind, style)
+        return self._styled[key]
+
+    def _make_styled(self, kind: str, style: CellStyle) -> int:
+        p = self.prefix
+        builtin, code = NUMBER_FORMATS.get(kind, (0, None))
+        code = style.number_format or code
+        num_id = self._numfmt(code) if code else builtin
+        font_id = self._styled_font(style, link=kind == "link")
+        fill_id = 0
+        if style.fill:
+            fill_id = self._append(_FILLS, _FILL, "fills", f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor '
+                                   f'rgb="FF{style.fill}"/><{p}bgColor indexed="64"/></{p}patternFill></{p}fill>')
+        border_id = 0
+        if style.border_bottom:
+            border_id = self._append(_BORDERS, _BORDER, "borders",
+                                     f'<{p}border><{p}left/><{p}right/><{p}top/><{p}bottom style="thin"><{p}color '
+                                     f'rgb="FF{style.border_bottom}"/></{p}bottom><{p}diagonal/></{p}border>')
+        align = ""
+        if style.align or style.wrap:
+            align = f'<{p}alignment vertical="center"'
+            align += f' horizontal="{style.align}"' if style.align else ""
+            align += ' wrapText="1"' if style.wrap else ""
+            align += "/>"
+        extra = ' applyNumberFormat="1"' if num_id else ""
+        extra += ' applyFont="1"' if font_id else ""
+        extra += ' applyFill="1"' if fill_id else ""
+        extra += ' applyBorder="1"' if border_id else ""
+        extra += ' applyAlignment="1"' if align else ""
+        head = f'<{p}xf numFmtId="{num_id}" fontId="{font_id}" fillId="{fill_id}" borderId="{border_id}" xfId="0"{extra}'
+        return self._append(_CELLXFS, _XF, "cellXfs", f"{head}>{align}</{p}xf>" if align else f"{head}/>")
+
+    def _styled_font(self, style: CellStyle, *, link: bool) -> int:
+        if not (style.bold or style.italic or style.size or style.color or link):
+            return 0
+        fonts = _FONTS.search(self.text)
+        assert fonts is not None, "a styles part always has fonts"
+        first = _FONT.search(fonts.group(3) or "")
+        inner = ""
+        if first and not first.group(0).endswith("/>"):
+            inner = first.group(0).split(">", 1)[1].rsplit("<", 1)[0]
+        p = self.prefix
+        color = style.color or (LINK_COLOR[2:] if link else None)
+        drop = "b|i|u" + ("|sz" if style.size else "") + ("|color" if color else "")
+        inner = re.sub(rf"<{p}(?:{drop})\b[^>]*/>", "", inner)
+        element = (("<" + p + "b/>" if style.bold else "") + ("<" + p + "i/>" if style.italic else "")
+                   + ("<" + p + "u/>" if link else "")
+                   + (f'<{p}sz val="{style.size:g}"/>' if style.size else "")
+                   + (f'<{p}color rgb="FF{color}"/>' if color else "") + inner)
+        return self._append(_FONTS, _FONT, "fonts", f"<{p}font>{element}</{p}font>")
 
     def _numfmt(self, code: str) -> int:
         m = _NUMFMTS.search(self.text)

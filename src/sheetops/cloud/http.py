@@ -9,7 +9,10 @@ When ``SHEETOPS_AUDIENCE`` is set, the caller's Google-signed ID token is verifi
 (``caller``): 401 without a valid token for that audience, 403 when its e-mail is not in
 ``SHEETOPS_ALLOWED_CALLERS``.
 
-Answers (always JSON): 200 with the ``sheetops run --json`` object; errors as
+With a ``"report"`` field instead (``{"spreadsheet", "report": "weekly" | "qbr"}`` and
+``Accept: application/pdf``) it answers the client report as a PDF (:mod:`.report`).
+
+Answers (always JSON, but for a report's PDF): 200 with the ``sheetops run --json`` object; errors as
 ``{"error": "<one plain sentence>"}``: 400 malformed body or fields, 403 not allowed (checked
 before anything touches Google) or access refused by Google, 404 no such spreadsheet, 405
 not POST, 409 another refresh is running, 413 body over 64 KiB, 422 not a SheetOps
@@ -135,6 +138,15 @@ def _refusal(status: int, message: str, **headers: str) -> Response:
     return answer(status, {"error": message}, **headers)
 
 
+def _report_request(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object when it asks for a report, else None (a refresh)."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "report" in data else None
+
+
 def handle_http(request: HttpRequest, *, refresher: Refresher | None = None) -> Response:
     """Answer one ``refresh_http`` request: ``(JSON text, status, headers)``."""
     if request.method != "POST":
@@ -144,7 +156,13 @@ def handle_http(request: HttpRequest, *, refresher: Refresher | None = None) -> 
         extra = {"WWW-Authenticate": 'Bearer realm="sheetops"'} if refused.status == 401 else {}
         return _refusal(refused.status, refused.message, **extra)
     try:
-        parsed = parse_body(read_body(request))
+        body = read_body(request)
+        report = _report_request(body)
+        if report is not None:  # {"spreadsheet", "report"}: the report as a PDF (cloud/report.py)
+            from .report import report_answer
+
+            return report_answer(report, getattr(request, "headers", {}).get("Accept"))  # type: ignore[return-value]
+        parsed = parse_body(body)
     except TooLarge:
         return _refusal(413, f"The body is larger than {MAX_BODY_BYTES // 1024} KiB; send only the "
                              "spreadsheet, as_of and dry_run fields.")

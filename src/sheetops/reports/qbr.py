@@ -1,8 +1,9 @@
 """The quarterly business review tab (``QBR``).
 
 The quarter is the calendar quarter holding the last day of the last closed period, counted
-to that day ("to date": the period in progress is left out), against the whole quarter
-before it. Sales are cut by Order date, as in every rollup (money.md, "GMV rollups"); brand
+to that day ("to date": the period in progress is left out). It is compared like for like:
+a quarter in progress with the same number of days at the start of the quarter before
+(labelled "first N days"), a closed quarter with the whole quarter before. Sales are cut by Order date, as in every rollup (money.md, "GMV rollups"); brand
 payouts count by their payout period's start and sample costs by their Shipped date.
 
 Sections: headline numbers, Net GMV by creator tier, by campaign, and creator segments,
@@ -11,7 +12,7 @@ each segment with the rule that puts a creator in it written next to it. Pure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
@@ -19,15 +20,20 @@ import pandas as pd
 from ..workbook import schema
 from ..backends.base import TabWrite
 from ..workbook.periods import is_closed, period_end
-from .layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
+from .layout import (ZERO_ROW, Layout, blank, change, day_text, headline_table, kpi_tiles, money, ratio, report_page,
+                     roster, share, who)
 from ..money.rollups import sales_lines
 from ..workbook.validate import Program
 
 if TYPE_CHECKING:
     from ..compute import Computed
 
-SEGMENT_ROWS = 50
+SEGMENT_ROWS = 10
 """At most this many creators are listed per segment; the count says how many there are."""
+CAMPAIGN_ROWS = 15
+"""At most this many campaigns are listed (the most Net GMV first); a line says how many more."""
+REVIEW_PAGES = 4
+"""The review prints one page wide and at most this many pages tall."""
 NO_TIER = "(no tier)"
 NO_CAMPAIGN = "(no campaign)"
 
@@ -49,18 +55,26 @@ class Window:
 
 
 def quarter_windows(cut: pd.Timestamp) -> tuple[Window, Window]:
-    """The quarter holding ``cut``, to ``cut``, and the whole quarter before it.
+    """The quarter holding ``cut``, to ``cut``, and the part of the quarter before it that
+    compares like for like: the whole quarter when ``cut`` closes its quarter, else its
+    first as many days.
 
     >>> now, before = quarter_windows(pd.Timestamp("2026-11-15"))
     >>> now.span, before.span
-    ('Q4 2026 to date (2026-10-01 to 2026-11-15)', 'Q3 2026 (2026-07-01 to 2026-09-30)')
+    ('Q4 2026 to date (2026-10-01 to 2026-11-15)', 'Q3 2026, first 46 days (2026-07-01 to 2026-08-15)')
+    >>> quarter_windows(pd.Timestamp("2026-12-31"))[1].span
+    'Q3 2026 (2026-07-01 to 2026-09-30)'
     """
     q = pd.Period(cut, freq="Q")
     p = q - 1
-    full = cut.normalize() == q.end_time.normalize()
-    now = Window(f"Q{q.quarter} {q.year}" + ("" if full else " to date"), q.start_time, cut.normalize())
-    before = Window(f"Q{p.quarter} {p.year}", p.start_time, p.end_time.normalize())
-    return now, before
+    day = cut.normalize()
+    full = day == q.end_time.normalize()
+    now = Window(f"Q{q.quarter} {q.year}" + ("" if full else " to date"), q.start_time, day)
+    if full:
+        return now, Window(f"Q{p.quarter} {p.year}", p.start_time, p.end_time.normalize())
+    days = (day - q.start_time).days + 1
+    last = min(p.start_time + pd.Timedelta(days=days - 1), p.end_time.normalize())
+    return now, Window(f"Q{p.quarter} {p.year}, first {days} days", p.start_time, last)
 
 
 @dataclass(frozen=True)
@@ -99,17 +113,19 @@ def quarterly_review(done: Computed, *, sales: pd.DataFrame | None = None) -> Ta
     sales = sales_lines(program) if sales is None else sales
     items = done.items[is_closed(done.items["period_start"], done.as_of, settings)]
     lay = Layout()
-    lay.line("Quarterly business review")
-    lay.line("Client", settings.client or None)
-    lay.line("Quarter", now.span)
-    lay.line("Compared with", before.span)
-    lay.line("Currency", settings.currency)
-    lay.line("Sales are counted by order date, up to the end of the last closed period.")
+    lay.title("Quarterly business review")
+    lay.facts([("Client", settings.client or None), ("Quarter", now.span), ("Compared with", before.span),
+               ("Prepared by", f"SheetOps on {day_text(done.as_of)}; amounts in {settings.currency}")])
+    lay.note("Sales are counted by order date, up to the end of the last closed period; a quarter in progress "
+             "is compared with the same number of days of the quarter before.")
+    lay.blank()
+    this, last = window_totals(program, sales, items, now), window_totals(program, sales, items, before)
+    lay.tiles(kpi_tiles(this, last))
+    lay.note(f"Changes compare with {before.span}.")
     lay.blank()
 
-    lay.line("Headline numbers")
-    lay.table(["Measure", "This quarter", "Last quarter", "Change"],
-              headline_rows(window_totals(program, sales, items, now), window_totals(program, sales, items, before)))
+    lay.heading("Headline numbers")
+    headline_table(lay, ["Measure", "This quarter", "Last quarter", "Change"], this, last)
     lay.blank()
 
     creators = creator_quarters(program, sales, now, before)
@@ -118,7 +134,8 @@ def quarterly_review(done: Computed, *, sales: pd.DataFrame | None = None) -> Ta
     _by_campaign(lay, program, done.rollups.by_campaign, sales, now, before)
     lay.blank()
     _segments(lay, creators)
-    return lay.tab(schema.QBR)
+    return lay.tab(schema.QBR, page=replace(report_page(settings.client, "Quarterly business review",
+                                                        settings.currency), fit_height=REVIEW_PAGES))
 
 
 def window_totals(program: Program, sales: pd.DataFrame, items: pd.DataFrame, window: Window) -> dict[str, Any]:
@@ -159,7 +176,7 @@ def creator_quarters(program: Program, sales: pd.DataFrame, now: Window, before:
 
 
 def _by_tier(lay: Layout, creators: pd.DataFrame) -> None:
-    lay.line("Net GMV by creator tier", "each creator counted under the tier on the Creators tab today")
+    lay.heading("Net GMV by creator tier", "each creator counted under the tier on the Creators tab today")
     total = int(creators["now"].sum())
     g = creators.groupby("Tier").agg(now=("now", "sum"), before=("before", "sum"),
                                      selling=("sold_now", lambda s: int((s > 0).sum())))
@@ -168,13 +185,13 @@ def _by_tier(lay: Layout, creators: pd.DataFrame) -> None:
              share(int(r["now"]), total)] for tier, r in g.iterrows()]
     block = lay.table(["Tier", "Creators selling", "This quarter", "Last quarter", "Change", "Share"], body)
     if block.empty:
-        lay.line(None, "No sales in either quarter.")
+        lay.note(None, "No sales in either quarter.")
     lay.chart("column", "Net GMV by creator tier", block, "Tier", ["This quarter", "Last quarter"])
 
 
 def _by_campaign(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales: pd.DataFrame, now: Window,
                  before: Window) -> None:
-    lay.line("Net GMV by campaign", "Target and progress cover each campaign's whole Start to End")
+    lay.heading("Net GMV by campaign", "Target and progress cover each campaign's whole Start to End")
     camps = program.campaigns.valid.reset_index(drop=True)
     info: dict[str, dict[str, Any]] = {}
     if not by_campaign.empty and len(by_campaign) == len(camps):
@@ -191,9 +208,12 @@ def _by_campaign(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales
         camp = info.get(k, {})
         body.append([camp.get("Campaign", k or NO_CAMPAIGN), blank(camp.get("Name")), money(int(a[k])), money(int(b[k])),
                      change(int(a[k]), int(b[k])), money(camp.get("Target GMV")), ratio(camp.get("Progress"))])
-    block = lay.table(["Campaign", "Name", "This quarter", "Last quarter", "Change", "Target GMV", "Progress"], body)
+    block = lay.table(["Campaign", "Name", "This quarter", "Last quarter", "Change", "Target GMV", "Progress"],
+                      body[:CAMPAIGN_ROWS])
     if block.empty:
-        lay.line(None, "No sales in either quarter.")
+        lay.note(None, "No sales in either quarter.")
+    elif len(body) > CAMPAIGN_ROWS:
+        lay.note(None, f"and {len(body) - CAMPAIGN_ROWS} more (see GMV by Campaign)")
     lay.chart("bar", "Net GMV by campaign", block, "Campaign", ["This quarter", "Last quarter"])
 
 
@@ -204,17 +224,18 @@ def segment_members(creators: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def _segments(lay: Layout, creators: pd.DataFrame) -> None:
     members = segment_members(creators)
-    lay.line("Creator segments", "a creator may be in more than one segment")
+    lay.below_charts()  # the segments' rules are long lines of text
+    lay.heading("Creator segments", "a creator may be in more than one segment")
     lay.table(["Segment", "Creators", "Net GMV this quarter", "Rule"],
               [[s.name, len(members[s.name]), money(int(members[s.name]["now"].sum())), s.rule] for s in SEGMENTS])
     for s in SEGMENTS:
         group = members[s.name]
         lay.blank()
-        lay.line(f"{s.name}: {s.rule}")
+        lay.heading(f"{s.name}: {s.rule}")
         body = [[r["Creator"], r["Name"], r["Tier"], money(r["now"]), money(r["before"]), change(r["now"], r["before"])]
                 for _, r in group.head(SEGMENT_ROWS).iterrows()]
         block = lay.table(["Creator", "Name", "Tier", "This quarter", "Last quarter", "Change"], body)
         if block.empty:
-            lay.line(None, "No creator in this segment.")
+            lay.note(None, "No creator in this segment.")
         elif len(group) > SEGMENT_ROWS:
-            lay.line(None, f"and {len(group) - SEGMENT_ROWS} more")
+            lay.note(None, f"and {len(group) - SEGMENT_ROWS} more")

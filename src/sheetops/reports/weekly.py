@@ -18,7 +18,8 @@ from ..workbook import schema
 from ..backends.base import TabWrite
 from ..workbook.periods import period_end
 from .qbr import quarterly_review
-from .layout import ZERO_ROW, Layout, blank, change, day_text, headline_rows, money, ratio, roster, share, who
+from .layout import (ZERO_ROW, Layout, blank, change, day_text, headline_table, kpi_tiles, money, ratio, report_page,
+                     roster, share, who)
 from ..money.rollups import sales_lines
 from ..workbook.settings import Settings
 from ..workbook.validate import Program
@@ -27,6 +28,11 @@ if TYPE_CHECKING:  # engine imports this module
     from ..compute import Computed
 
 TOP_CREATORS = 10
+LISTED = 8
+"""At most this many campaigns or new creators are listed; a line says how many more."""
+REPORT_PAGES = 2
+"""The report prints on two pages: the numbers and the trend, then creators and campaigns
+(every list is capped, so the second page never overflows)."""
 TREND_PERIODS = 12
 DROPS = 5
 
@@ -65,26 +71,30 @@ def period_report(done: Computed, *, sales: pd.DataFrame | None = None) -> TabWr
     directory = roster(program)
     lay = Layout()
 
-    lay.line(words.tab)
-    lay.line("Client", settings.client or None)
-    lay.line(f"Reported {words.period}", _span(last, settings))
-    lay.line("Compared with", _span(prev, settings))
-    lay.line("Currency", settings.currency)
-    lay.line("Sales are counted by order date; the period in progress is not included.")
+    lay.title(words.tab)
+    lay.facts([("Client", settings.client or None), (f"Reported {words.period}", _span(last, settings)),
+               ("Compared with", _span(prev, settings)),
+               ("Prepared by", f"SheetOps on {day_text(done.as_of)}; amounts in {settings.currency}")])
+    lay.note("Sales are counted by order date; the period in progress is not included.")
     lay.blank()
 
     now_row, before_row = periods.get(last, ZERO_ROW), periods.get(prev, ZERO_ROW)
-    lay.line("Headline numbers")
-    lay.table(["Measure", f"Reported {words.period}", f"{words.period.capitalize()} before", "Change"],
-              headline_rows(now_row, before_row))
+    lay.tiles(kpi_tiles(now_row, before_row))
+    lay.note(f"Changes compare with the {words.period} before ({_span(prev, settings)}).")
     lay.blank()
 
-    lay.line(f"Net GMV by {words.period}, last {TREND_PERIODS} {words.plural}")
+    lay.heading("Headline numbers")
+    headline_table(lay, ["Measure", f"Reported {words.period}", f"{words.period.capitalize()} before", "Change"],
+                   now_row, before_row)
+    lay.blank()
+
+    lay.heading(f"Net GMV by {words.period}, last {TREND_PERIODS} {words.plural}")
     trend = lay.table(["Week starting" if settings.weekly else "Month", "GMV", "Net GMV", "Orders"],
                       _trend_rows(periods, last, settings))
     lay.chart("line", f"Net GMV by {words.period}", trend, trend.header[0], ["Net GMV"])
     lay.blank()
 
+    lay.page_break()
     _top_creators(lay, rollups.by_creator, now_row, before_row, words)
     lay.blank()
     _campaigns(lay, program, rollups.by_campaign, sales, last, settings, words)
@@ -92,7 +102,7 @@ def period_report(done: Computed, *, sales: pd.DataFrame | None = None) -> TabWr
     _new_creators(lay, sales, last, directory, words)
     lay.blank()
     _drops(lay, sales, last, prev, directory, words)
-    return lay.tab(words.tab)
+    return lay.tab(words.tab, page=report_page(settings.client, words.tab, settings.currency))
 
 
 def _span(start: pd.Timestamp, settings: Settings) -> str:
@@ -125,19 +135,19 @@ def _trend_rows(periods: dict[pd.Timestamp, dict[str, int]], last: pd.Timestamp,
 
 def _top_creators(lay: Layout, by_creator: pd.DataFrame, now: dict[str, Any], before: dict[str, Any],
                   words: Words) -> None:
-    lay.line(f"Top {TOP_CREATORS} creators by Net GMV",
-             f"share of the {words.period}'s Net GMV; change on the {words.period} before")
+    lay.heading(f"Top {TOP_CREATORS} creators by Net GMV",
+                f"share of the {words.period}'s Net GMV; change on the {words.period} before")
     top = by_creator[by_creator["Net GMV"] > 0].head(TOP_CREATORS) if not by_creator.empty else by_creator
     body = [[int(r["Rank"]), r["Creator"], blank(r["Name"]), blank(r["Tier"]), money(r["Net GMV"]),
              ratio(r["Share"]), ratio(r["Change"]), int(r["Orders"])] for r in top.to_dict("records")]
     block = lay.table(["Rank", "Creator", "Name", "Tier", "Net GMV", "Share", "Change", "Orders"], body)
     if block.empty:
-        lay.line(None, f"No creator had Net GMV above zero this {words.period}.")
+        lay.note(None, f"No creator had Net GMV above zero this {words.period}.")
     else:
         top_net = int(top["Net GMV"].sum())
-        lay.line(None, f"Top {len(top)} total", None, None, money(top_net), share(top_net, now["Net GMV"]), None,
+        lay.total(None, f"Top {len(top)} total", None, None, money(top_net), share(top_net, now["Net GMV"]), None,
                  int(top["Orders"].sum()))
-    lay.line(None, "All creators", None, None, money(now["Net GMV"]), share(now["Net GMV"], now["Net GMV"]),
+    lay.total(None, "All creators", None, None, money(now["Net GMV"]), share(now["Net GMV"], now["Net GMV"]),
              change(now["Net GMV"], before["Net GMV"]), now["Orders"])
     lay.chart("bar", "Top creators by Net GMV", block, "Creator", ["Net GMV"])
 
@@ -145,7 +155,7 @@ def _top_creators(lay: Layout, by_creator: pd.DataFrame, now: dict[str, Any], be
 def _campaigns(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales: pd.DataFrame, last: pd.Timestamp,
                settings: Settings, words: Words) -> None:
     """Campaigns that ran during the reported period: Net GMV in it, to date, and progress."""
-    lay.line("Campaigns against target", "Net GMV to date covers each campaign's whole Start to End")
+    lay.heading("Campaigns against target", "Net GMV to date covers each campaign's whole Start to End")
     camps = program.campaigns.valid.reset_index(drop=True)
     end = period_end(last, settings)
     body = []
@@ -160,10 +170,13 @@ def _campaigns(lay: Layout, program: Program, by_campaign: pd.DataFrame, sales: 
             body.append([row["Campaign"], blank(row["Name"]), blank(row["Status"]), money(net),
                          money(row["Net GMV"]), money(row["Target GMV"]), ratio(row["Progress"]),
                          day_text(row["End"]) if not pd.isna(row["End"]) else None])
+    body.sort(key=lambda r: -(r[4].cents if r[4] is not None else 0))
     block = lay.table(["Campaign", "Name", "Status", f"Net GMV this {words.period}", "Net GMV to date",
-                       "Target GMV", "Progress", "Ends"], body)
+                       "Target GMV", "Progress", "Ends"], body[:LISTED])
     if block.empty:
-        lay.line(None, f"No campaign ran during this {words.period}.")
+        lay.note(None, f"No campaign ran during this {words.period}.")
+    elif len(body) > LISTED:
+        lay.note(None, f"and {len(body) - LISTED} more (see GMV by Campaign)")
     lay.chart("bar", "Campaign progress against target", block, "Campaign", ["Net GMV to date", "Target GMV"])
 
 
@@ -181,7 +194,7 @@ def first_sales(sales: pd.DataFrame) -> pd.DataFrame:
 
 def _new_creators(lay: Layout, sales: pd.DataFrame, last: pd.Timestamp, directory: pd.DataFrame,
                   words: Words) -> None:
-    lay.line(f"New creators: first ever sale this {words.period}")
+    lay.heading(f"New creators: first ever sale this {words.period}")
     first = first_sales(sales)
     in_period = sales["period"] == last
     net = creator_net(sales, in_period)
@@ -192,14 +205,16 @@ def _new_creators(lay: Layout, sales: pd.DataFrame, last: pd.Timestamp, director
         handle, name, tier = who(directory, key)
         body.append([handle, name, tier, day_text(first.at[key, "day"]), money(int(net.get(key, 0))),
                      int(orders.get(key, 0))])
-    block = lay.table(["Creator", "Name", "Tier", "First sale", "Net GMV", "Orders"], body)
+    block = lay.table(["Creator", "Name", "Tier", "First sale", "Net GMV", "Orders"], body[:LISTED])
     if block.empty:
-        lay.line(None, f"No creator made a first sale this {words.period}.")
+        lay.note(None, f"No creator made a first sale this {words.period}.")
+    elif len(body) > LISTED:
+        lay.note(None, f"and {len(body) - LISTED} more")
 
 
 def _drops(lay: Layout, sales: pd.DataFrame, last: pd.Timestamp, prev: pd.Timestamp, directory: pd.DataFrame,
            words: Words) -> None:
-    lay.line("Biggest drops in Net GMV", f"the {DROPS} creators whose Net GMV fell the most")
+    lay.heading("Biggest drops in Net GMV", f"the {DROPS} creators whose Net GMV fell the most")
     now = creator_net(sales, sales["period"] == last)
     before = creator_net(sales, sales["period"] == prev)
     keys = before.index.union(now.index)
@@ -214,4 +229,4 @@ def _drops(lay: Layout, sales: pd.DataFrame, last: pd.Timestamp, prev: pd.Timest
     block = lay.table(["Creator", "Name", "Tier", f"{words.period.capitalize()} before", f"Reported {words.period}",
                        "Change", "Change %"], body)
     if block.empty:
-        lay.line(None, f"No creator's Net GMV fell this {words.period}.")
+        lay.note(None, f"No creator's Net GMV fell this {words.period}.")
