@@ -192,3 +192,22 @@ def test_spec_examples_report_the_rollup_numbers(example: dict) -> None:
         now, before = measure(rows, measure_name)[:2]
         assert now == (periods[now_start][measure_name] if now_start in periods else 0)
         assert before == (periods[before_start][measure_name] if before_start in periods else 0)
+
+
+def test_the_report_says_what_it_leaves_out() -> None:
+    """Issue #14: lines of creators not on Creators and lines in Error are counted under the
+    report's opening lines, with their GMV, instead of vanishing without a note."""
+    import sys
+    from pathlib import Path
+
+    from sheetops.compute import compute
+    from sheetops.reports.weekly import period_report
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.conftest import EXAMPLES, load_example
+
+    example = load_example(EXAMPLES[0])  # ghostcreator's O8 (90.00) and O10's 12O.00, both in the reported week
+    tab = period_report(compute(example["tabs"], example["as_of"]))
+    notes = [v for row in tab.frame.itertuples(index=False) for v in row if isinstance(v, str) and v.startswith("Not in")]
+    assert notes == ["Not in this report: 1 order line (90.00 GMV) for creators not on the Creators tab and 1 order "
+                     "line (GMV not readable) with Errors; see the Issues tab."]

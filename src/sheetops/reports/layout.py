@@ -16,6 +16,7 @@ from typing import Any, Literal, Sequence
 
 import pandas as pd
 
+from ..backends.base import money_text
 from ..backends.base import (CellStyle, ChartSeries, ChartSpec, Column, Money, PageSetup, Ratio, TabWrite, cell_a1,
                              column_letter)
 from ..workbook.validate import Program
@@ -397,3 +398,27 @@ def kpi_tiles(now: dict[str, Any], before: dict[str, Any]) -> list[Tile]:
              lower_is_better=True),
         Tile("ROI", _finite(roi_now), "times", _difference(roi_now, roi_before), TIMES_CHANGE),
     ]
+
+
+def left_out(program: Program, start: pd.Timestamp, end: pd.Timestamp) -> str | None:
+    """What a report of the orders dated ``start`` .. ``end`` (inclusive) leaves out, in
+    words: lines of creators not on Creators, and lines with an Error (issue #14); None
+    when nothing is left out."""
+    orders = program.orders.frame
+    if orders.empty:
+        return None
+    day = orders["Order date"].dt.normalize()
+    inside = (day >= start) & (day <= end) & orders["_error"]
+    if not inside.any():
+        return None
+    roster = set(program.creators.valid["_creator"]) if not program.creators.frame.empty else set()
+    key = orders["_creator"].fillna("")
+    unknown = inside & (key != "") & ~key.isin(roster)
+    parts = []
+    for mask, why in ((unknown, "for creators not on the Creators tab"), (inside & ~unknown, "with Errors")):
+        n = int(mask.sum())
+        if n:
+            known = orders.loc[mask, "GMV"].dropna()
+            gmv = f"{money_text(int(known.sum()), grouped=True)} GMV" if len(known) else "GMV not readable"
+            parts.append(f"{n} order line{'s' if n != 1 else ''} ({gmv}) {why}")
+    return "Not in this report: " + " and ".join(parts) + "; see the Issues tab."

@@ -18,7 +18,7 @@ from ..workbook import schema
 from ..backends.base import TabWrite
 from ..workbook.periods import period_end
 from .qbr import quarterly_review
-from .layout import (ZERO_ROW, Layout, blank, change, day_text, headline_table, kpi_tiles, money, ratio, report_page,
+from .layout import (ZERO_ROW, Layout, left_out, blank, change, day_text, headline_table, kpi_tiles, money, ratio, report_page,
                      roster, share, who)
 from ..money.rollups import sales_lines
 from ..workbook.settings import Settings
@@ -76,6 +76,8 @@ def period_report(done: Computed, *, sales: pd.DataFrame | None = None) -> TabWr
                ("Compared with", _span(prev, settings)),
                ("Prepared by", f"SheetOps on {day_text(done.as_of)}; amounts in {settings.currency}")])
     lay.note("Sales are counted by order date; the period in progress is not included.")
+    if (missing := left_out(program, last, pd.Timestamp(period_end(last, settings)))) is not None:
+        lay.note(missing)
     lay.blank()
 
     now_row, before_row = periods.get(last, ZERO_ROW), periods.get(prev, ZERO_ROW)
