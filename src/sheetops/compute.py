@@ -40,13 +40,15 @@ PAID_COLUMNS = ["creator", "period_start", "Campaign", "Product ID", "amount_cen
 """What the rollups need of the items of closed periods (a narrow frame is fast to select)."""
 
 
-def parse_as_of(as_of: dt.date | str | None) -> dt.date | None:
+def parse_as_of(as_of: dt.date | str | None, flag: str = "--as-of") -> dt.date | None:
+    """A date given on the command line or to ``refresh`` (``YYYY-MM-DD``); a plain sentence
+    naming ``flag`` when it is not one."""
     if as_of is None or isinstance(as_of, dt.date):
         return as_of
     try:
         return dt.date.fromisoformat(str(as_of).strip())
     except ValueError:
-        raise BadArguments(f"--as-of {as_of} is not a date; write it as YYYY-MM-DD, for example 2026-11-18.") from None
+        raise BadArguments(f"{flag} {as_of} is not a date; write it as YYYY-MM-DD, for example 2026-11-18.") from None
 
 
 def compute(grids: dict[str, Grid | None], as_of: dt.date | str | None, *, release: bool = False) -> Computed:

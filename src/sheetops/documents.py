@@ -31,15 +31,6 @@ if TYPE_CHECKING:
 Report = Literal["weekly", "qbr"]
 
 
-def _day(text: str | dt.date | None, flag: str) -> dt.date | None:
-    if text is None or isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise BadArguments(f"{flag} {text} is not a date; write it as YYYY-MM-DD, for example 2026-11-09.") from None
-
-
 def computed(backend: Workbook, *, period: dt.date | None = None, as_of: dt.date | None = None) -> Computed:
     """Read and compute ``backend`` as a refresh would, without writing. With ``period``, as
     of the day after the period holding it ends, so that period is the last closed one."""
@@ -100,7 +91,9 @@ def report_pdf(workbook: "str | os.PathLike[str] | Workbook", out: "str | os.Pat
     from .backends.libreoffice import soffice
 
     soffice()  # say what is missing before reading a large workbook
-    done = computed(open_workbook(workbook), period=_day(period, "--period"))
+    from .compute import parse_as_of
+
+    done = computed(open_workbook(workbook), period=parse_as_of(period, "--period"))
     tab = report_tab(done, "qbr" if qbr else "weekly")
     print_tabs([tab], out)
     return f"Wrote the {tab.name} of {done.program.settings.client or 'the workbook'} to {out}."
@@ -143,7 +136,9 @@ def write_statements(workbook: "str | os.PathLike[str] | Workbook", out_dir: "st
     with ``csv_too`` a CSV) named ``statement-<period start>-<handle>`` in ``out_dir``.
 
     Returns lines for people: what was written, or why nothing was."""
-    day = _day(period, "--period")
+    from .compute import parse_as_of
+
+    day = parse_as_of(period, "--period")
     assert day is not None
     started = time.perf_counter()
     if pdf:

@@ -141,12 +141,7 @@ class Styles:
     def _styled_font(self, style: CellStyle, *, link: bool) -> int:
         if not (style.bold or style.italic or style.size or style.color or link):
             return 0
-        fonts = _FONTS.search(self.text)
-        assert fonts is not None, "a styles part always has fonts"
-        first = _FONT.search(fonts.group(3) or "")
-        inner = ""
-        if first and not first.group(0).endswith("/>"):
-            inner = first.group(0).split(">", 1)[1].rsplit("<", 1)[0]
+        inner = self._default_font_inner()
         p = self.prefix
         color = style.color or (LINK_COLOR[2:] if link else None)
         drop = "b|i|u" + ("|sz" if style.size else "") + ("|color" if color else "")
@@ -176,15 +171,19 @@ class Styles:
         self._append(_NUMFMTS, _NUMFMT, "numFmts", element)
         return num_id
 
-    def _font(self, variant: str) -> int:
-        if not variant:
-            return 0
+    def _default_font_inner(self) -> str:
+        """The children of the workbook's first (default) font, to derive other fonts from."""
         fonts = _FONTS.search(self.text)
         assert fonts is not None, "a styles part always has fonts"
         first = _FONT.search(fonts.group(3) or "")
-        inner = ""
         if first and not first.group(0).endswith("/>"):
-            inner = first.group(0).split(">", 1)[1].rsplit("<", 1)[0]
+            return first.group(0).split(">", 1)[1].rsplit("<", 1)[0]
+        return ""
+
+    def _font(self, variant: str) -> int:
+        if not variant:
+            return 0
+        inner = self._default_font_inner()
         p = self.prefix
         if variant == "bold":
             inner = re.sub(rf"<{p}b\b[^>]*/>", "", inner)
