@@ -14,6 +14,7 @@ import pytest
 from sheetops.workbook import schema
 from sheetops.backends.base import column_letter
 from sheetops.demo.data import make_demo
+from sheetops.templates.layout import LISTS_TAB, setting_lists
 from sheetops.templates import (
     DEFINED_NAMES,
     google_template_requests,
@@ -51,7 +52,7 @@ def test_tab_order_starts_with_guide_then_people_tabs_then_tool_tabs() -> None:
     names = template_layout().tab_names
     assert names[0] == schema.START_HERE
     assert names[1 : 1 + len(schema.EDITED_TABS)] == tuple(t.name for t in schema.EDITED_TABS)
-    assert names[1 + len(schema.EDITED_TABS) :] == template_tool_tabs("Weekly")
+    assert names[1 + len(schema.EDITED_TABS) :] == (*template_tool_tabs("Weekly"), LISTS_TAB)
     assert schema.MONTHLY_REPORT not in names and schema.WEEKLY_REPORT in names
     assert schema.MONTHLY_REPORT in template_tool_tabs("Monthly")
     assert schema.WEEKLY_REPORT not in template_tool_tabs("Monthly")
@@ -144,11 +145,22 @@ def test_settings_defaults_help_and_dropdowns(wb: openpyxl.Workbook) -> None:
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert [r[0] for r in rows] == [s.name for s in schema.SETTINGS]
     for row, setting in zip(rows, schema.SETTINGS):
-        assert (row[1] or "") == setting.default
+        if setting.name == "Minimum payout":  # a number, so formulas and people can use it as one
+            assert row[1] == 0 and not isinstance(row[1], str)
+        else:
+            assert (row[1] or "") == setting.default
         assert row[2] and row[2].endswith(".")
     validations = _validations(ws)
-    period_row = 2 + [s.name for s in schema.SETTINGS].index("Payout period")
-    assert validations[f"B{period_row}"] == '"Weekly,Monthly"'
+    names = [s.name for s in schema.SETTINGS]
+    assert validations[f"B{2 + names.index('Payout period')}"] == '"Weekly,Monthly"'
+    assert validations[f"B{2 + names.index('Currency')}"] == "SheetOps_Currencies"
+    assert validations[f"B{2 + names.index('Timezone')}"] == "SheetOps_Timezones"
+    lists = wb[LISTS_TAB]
+    currencies = [c.value for c in lists["A"][1:] if c.value]
+    zones = [c.value for c in lists["B"][1:] if c.value]
+    assert "USD" in currencies and "GBP" in currencies and "XYZ" not in currencies
+    assert "America/New_York" in zones and "Europe/London" in zones
+    assert wb.defined_names["SheetOps_Currencies"].attr_text == f"'{LISTS_TAB}'!$A$2:$A${len(currencies) + 1}"
 
 
 def test_tool_tabs_are_protected_and_people_tabs_are_not(wb: openpyxl.Workbook) -> None:
@@ -156,8 +168,8 @@ def test_tool_tabs_are_protected_and_people_tabs_are_not(wb: openpyxl.Workbook) 
         assert wb[name].protection.sheet, name
     for spec in schema.EDITED_TABS:
         assert not wb[spec.name].protection.sheet, spec.name
-    assert wb[schema.LEDGER].sheet_state == "hidden"
-    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames if n != schema.LEDGER)
+    assert wb[schema.LEDGER].sheet_state == "hidden" and wb[LISTS_TAB].sheet_state == "hidden"
+    assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames if n not in (schema.LEDGER, LISTS_TAB))
 
 
 def test_payouts_people_columns_are_unlocked(wb: openpyxl.Workbook) -> None:
@@ -251,7 +263,7 @@ def test_google_requests_are_json_and_add_every_tab_with_fixed_ids(requests: lis
     for p in added:
         frozen = p["gridProperties"].get("frozenRowCount", 0)
         assert frozen == (0 if p["title"] in (schema.START_HERE, schema.LEDGER, schema.PAYOUT_EXPORT) else 1), p["title"]
-    assert [p for p in added if p.get("hidden")] == [p for p in added if p["title"] == schema.LEDGER]
+    assert [p for p in added if p.get("hidden")] == [p for p in added if p["title"] in (schema.LEDGER, LISTS_TAB)]
     assert _kinds(requests, "deleteSheet") == [{"sheetId": 0}]
     first_other = next(i for i, r in enumerate(requests) if "addSheet" not in r)
     assert all("addSheet" not in r for r in requests[first_other:])
@@ -282,7 +294,8 @@ def test_google_headers_and_text_are_string_values(requests: list[dict]) -> None
     for update in by_sheet.values():
         for row in update["rows"]:
             for value in row["values"]:
-                assert set(value.get("userEnteredValue", {})) <= {"stringValue"}
+                assert set(value.get("userEnteredValue", {})) <= {"stringValue"} or (
+                    update["start"]["sheetId"] == ids["Settings"] and set(value["userEnteredValue"]) == {"numberValue"})
     guide = by_sheet[ids[schema.START_HERE]]["rows"]
     text = " ".join(v.get("userEnteredValue", {}).get("stringValue", "") for r in guide for v in r["values"])
     assert "Issues" in text and "Approved" in text
@@ -295,6 +308,8 @@ def test_google_dropdowns_and_named_ranges(requests: list[dict]) -> None:
         for v in _kinds(requests, "setDataValidation")
     }
     for spec in SCHEMA_TABS:
+        if spec.name == "Settings":  # rules on single cells, checked below
+            continue
         for i, column in enumerate(spec.columns):
             rule = rules.get((ids[spec.name], i, 1))
             if column.allowed:
@@ -306,6 +321,9 @@ def test_google_dropdowns_and_named_ranges(requests: list[dict]) -> None:
                 assert rule["condition"]["values"] == [{"userEnteredValue": f"={column.refers_to}!$A$2:$A$5000"}]
             else:
                 assert rule is None, (spec.name, column.name)
+    currency = rules[(ids["Settings"], 1, 1 + [s.name for s in schema.SETTINGS].index("Currency"))]
+    assert currency["condition"] == {"type": "ONE_OF_RANGE", "values": [
+        {"userEnteredValue": f"='{LISTS_TAB}'!$A$2:$A${len(setting_lists()['Currency']) + 1}"}]}
     named = {n["namedRange"]["name"]: n["namedRange"]["range"] for n in _kinds(requests, "addNamedRange")}
     assert named["SheetOps_Creators"] == {
         "sheetId": ids["Creators"], "startRowIndex": 1, "endRowIndex": 5000, "startColumnIndex": 0, "endColumnIndex": 1
@@ -318,7 +336,7 @@ def test_google_dropdowns_and_named_ranges(requests: list[dict]) -> None:
 def test_google_protects_tool_tabs_leaving_payout_status_columns_open(requests: list[dict]) -> None:
     ids = template_sheet_ids()
     protected = {p["protectedRange"]["range"]["sheetId"]: p["protectedRange"] for p in _kinds(requests, "addProtectedRange")}
-    assert set(protected) == {ids[n] for n in template_tool_tabs()}
+    assert set(protected) == {ids[n] for n in (*template_tool_tabs(), LISTS_TAB)}
     payouts = protected[ids["Payouts"]]
     names = [c.name for c in schema.PAYOUTS.columns]
     open_columns = {names[r["startColumnIndex"]] for r in payouts["unprotectedRanges"]}

@@ -118,7 +118,11 @@ def _add_tab(ws: Worksheet, tab: TabLayout) -> None:
             if text == "":
                 continue
             cell = ws.cell(row=first + r, column=c + 1)
-            set_text(cell, text)
+            if (r, c) in tab.numbers:
+                cell.value = float(text) if "." in text else int(text)
+                cell.number_format = "#,##0.00"
+            else:
+                set_text(cell, text)
             if tab.header and tab.columns[c].number_format:
                 cell.number_format = tab.columns[c].number_format
             if r in tab.bold_rows:
@@ -155,7 +159,15 @@ def _add_dropdowns(ws: Worksheet, tab: TabLayout) -> None:
             ws.add_data_validation(dv)
     for choice in tab.cell_choices:
         ref = f"{column_letter(choice.col)}{choice.row + 1}"
-        ws.add_data_validation(_list_validation(choice.choices, ref, strict=True))
+        if choice.list_name:
+            dv = DataValidation(type="list", formula1=choice.list_name, allow_blank=True, showErrorMessage=True)
+            dv.errorStyle = "warning"
+            dv.errorTitle = "Not a known value"
+            dv.error = "Pick from the list (type to search); SheetOps flags an unknown value in Issues."
+            dv.add(ref)
+            ws.add_data_validation(dv)
+        else:
+            ws.add_data_validation(_list_validation(choice.choices, ref, strict=True))
 
 
 def _list_validation(choices: Sequence[str], ref: str, *, strict: bool) -> DataValidation:

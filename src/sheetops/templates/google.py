@@ -174,14 +174,18 @@ def _content(tab: TabLayout, sheet_id: int) -> list[Request]:
     for r, row in enumerate(tab.rows):
         bold = r in tab.bold_rows
         size = 14 if bold and r == 0 and not tab.header else None
-        rows.append({"values": [_text_cell(text, bold=bold, size=size) for text in row]})
+        values = [_text_cell(text, bold=bold, size=size) for text in row]
+        for c in (c for rr, c in tab.numbers if rr == r):
+            values[c] = {"userEnteredValue": {"numberValue": float(row[c])},
+                         "userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}}}
+        rows.append({"values": values})
     if not rows:
         return []
     return [
         {
             "updateCells": {
                 "rows": rows,
-                "fields": "userEnteredValue,userEnteredFormat(textFormat,backgroundColorStyle),note",
+                "fields": "userEnteredValue,userEnteredFormat(textFormat,backgroundColorStyle,numberFormat),note",
                 "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
             }
         }
@@ -236,7 +240,13 @@ def _validations(tab: TabLayout, sheet_id: int, layout: TemplateLayout) -> list[
             )
     for choice in tab.cell_choices:
         grid = _grid(sheet_id, choice.row, choice.row + 1, choice.col, choice.col + 1)
-        requests.append(_one_of_list(grid, choice.choices))
+        if choice.list_name:
+            named = lists[choice.list_name]
+            requests.append({"setDataValidation": {"range": grid, "rule": {
+                "condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "=" + named.excel_ref}]},
+                "inputMessage": "Pick from the list.", "strict": False, "showCustomUi": True}}})
+        else:
+            requests.append(_one_of_list(grid, choice.choices))
     return requests
 
 

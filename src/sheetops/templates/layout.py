@@ -52,7 +52,9 @@ class CellChoices:
 
     row: int
     col: int
-    choices: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+    list_name: str | None = None
+    """Instead of ``choices``: a named list too long to write inline (currencies, time zones)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class TabLayout:
     bold_rows: tuple[int, ...] = ()
     """0-based rows of ``rows`` shown in bold (guide headings)."""
     cell_choices: tuple[CellChoices, ...] = ()
+    numbers: tuple[tuple[int, int], ...] = ()
+    """(row of ``rows``, column) of fixed values written as numbers, not text (Minimum payout)."""
 
     @property
     def editable_columns(self) -> tuple[int, ...]:
@@ -138,12 +142,40 @@ def _column(spec: schema.ColumnSpec, *, editable: bool = True) -> ColumnLayout:
     )
 
 
+LISTS_TAB = "SheetOps Lists"
+"""A hidden tab of the template holding the long dropdown lists of Settings."""
+SETTING_LISTS = {"Currency": "SheetOps_Currencies", "Timezone": "SheetOps_Timezones"}
+"""Settings whose value is picked from a named list on LISTS_TAB (too long to write inline)."""
+
+
+def setting_lists() -> dict[str, tuple[str, ...]]:
+    """The values of each list of LISTS_TAB: ISO 4217 currencies, IANA time zones."""
+    import zoneinfo
+
+    from ..workbook.currencies import ISO_4217
+
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    return {"Currency": tuple(sorted(ISO_4217)), "Timezone": tuple(zones)}
+
+
+def _lists_tab() -> TabLayout:
+    lists = setting_lists()
+    width = max(len(v) for v in lists.values())
+    rows = tuple(tuple(v[i] if i < len(v) else "" for v in lists.values()) for i in range(width))
+    return TabLayout(name=LISTS_TAB, role="tool", columns=tuple(ColumnLayout(n, 24) for n in lists), rows=rows,
+                     protected=True, hidden=True, color="tool",
+                     help="The lists behind the Currency and Time zone dropdowns of Settings.")
+
+
 def _settings_tab() -> TabLayout:
     spec = schema.SETTINGS_TAB
     rows = tuple((s.name, s.default, _setting_help(s)) for s in schema.SETTINGS)
     choices = tuple(
-        CellChoices(row=i + 1, col=1, choices=s.allowed) for i, s in enumerate(schema.SETTINGS) if s.allowed
+        CellChoices(row=i + 1, col=1, choices=s.allowed) if s.allowed
+        else CellChoices(row=i + 1, col=1, list_name=SETTING_LISTS[s.name])
+        for i, s in enumerate(schema.SETTINGS) if s.allowed or s.name in SETTING_LISTS
     )
+    numbers = tuple((i, 1) for i, s in enumerate(schema.SETTINGS) if s.name in NUMERIC_SETTINGS)
     return TabLayout(
         name=spec.name,
         role=spec.role,
@@ -151,7 +183,12 @@ def _settings_tab() -> TabLayout:
         rows=rows,
         help=spec.help,
         cell_choices=choices,
+        numbers=numbers,
     )
+
+
+NUMERIC_SETTINGS = ("Minimum payout",)
+"""Settings whose value the template stores as a number (a money amount), not as text."""
 
 
 def _setting_help(setting: schema.SettingSpec) -> str:
@@ -216,6 +253,7 @@ def template_layout(*, payout_period: str = "Weekly") -> TemplateLayout:
         _settings_tab(),
         *(_input_tab(t) for t in schema.INPUT_TABS),
         *(_payouts_tab() if n == schema.PAYOUTS.name else _tool_tab(n) for n in tool_names),
+        _lists_tab(),
     )
     guide_rows, bold = start_here_rows(body)
     guide = TabLayout(
@@ -234,4 +272,7 @@ def template_layout(*, payout_period: str = "Weekly") -> TemplateLayout:
         NamedList(name=list_name, tab=tab, col=_column_position(schema.ALL_TABS[tab], _LIST_KEYS[tab]))
         for tab, list_name in DEFINED_NAMES.items()
     )
+    lists = setting_lists()
+    named += tuple(NamedList(name=SETTING_LISTS[k], tab=LISTS_TAB, col=i, last_row=len(v) + 1)
+                   for i, (k, v) in enumerate(lists.items()))
     return TemplateLayout(tabs=(guide, *body), named_lists=named)
