@@ -12,7 +12,9 @@ aside). ``tests/unit/test_architecture.py`` reads this list and holds it, with n
 
 Layers (top to bottom):
     command:   cli
-    doors:     excel, cloud
+    doors:     excel, cloud, addon
+    shared:    cloud.runner, cloud.pubsub, cloud.caller
+    cloud:     cloud.config, cloud.logs
     testing:   testing
     package:   sheetops
     refresh:   refresh
@@ -26,7 +28,8 @@ Layers (top to bottom):
     base:      backends.base, errors, progress, _version
 
 - command, doors: the command line (it also builds the add-in), the Excel ribbon button, the
-  cloud functions; thin. ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
+  cloud functions, the Google Sheets add-on; thin. shared, cloud: the pieces of ``cloud/`` both
+  cloud doors use (refresh runner and statuses, Pub/Sub, ID-token check; settings, log lines). ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
 - refresh: the one use case every door calls (read -> check -> compute -> write).
 - backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
   their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).
