@@ -8,7 +8,8 @@ from typing import Any
 
 import functions_framework
 
-from sheetops import addon, cloud
+from sheetops import addon as sheets_addon
+from sheetops import cloud
 
 
 @functions_framework.http
@@ -32,4 +33,4 @@ def dispatch(event: Any) -> None:
 @functions_framework.http
 def addon(request: Any) -> tuple[str, int, dict[str, str]]:
     """The Google Sheets add-on (Workspace add-on, HTTP runtime): Google's event in, a card out."""
-    return addon.handle_addon(request)
+    return sheets_addon.handle_addon(request)

@@ -99,7 +99,7 @@ def _refresh(event: AddonEvent, wb: Any, rows: int, endpoint: str) -> Answer:
     result = refresh(wb, dry_run=dry_run, trigger="addon")
     j = result.to_json()
     return Answer(cards.update(sidebar.result_card(result, endpoint)), j["result"],
-                  {"issues": j["issues"], "payouts": j["payouts"], "rows": j["rows"], "seconds": j["seconds"],
+                  {"issues": j["issues"], "payouts": j["payouts"], "rows": j["rows"], "run_seconds": j["seconds"],
                    "dry_run": dry_run})
 
 

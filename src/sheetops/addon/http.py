@@ -55,7 +55,8 @@ def handle_addon(request: Any) -> Response:
             answer.detail["where"] = where(exc)
     severity = "ERROR" if answer.result == "failed" and "where" in answer.detail else (
         "WARNING" if answer.result in ("failed", "errors") else "INFO")
-    log(severity, f"Add-on {event.action if event else 'event'}: {answer.result}", trigger="addon", status=200,
-        spreadsheet=event.spreadsheet_id if event else None, action=event.action if event else None,
-        result=answer.result, seconds=round(time.perf_counter() - started, 3), **answer.detail)
+    fields = {**answer.detail, "trigger": "addon", "status": 200, "result": answer.result,
+              "spreadsheet": event.spreadsheet_id if event else None, "action": event.action if event else None,
+              "seconds": round(time.perf_counter() - started, 3)}
+    log(severity, f"Add-on {event.action if event else 'event'}: {answer.result}", **fields)
     return json.dumps(answer.body, ensure_ascii=False), 200, dict(JSON_HEADERS)

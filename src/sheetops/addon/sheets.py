@@ -50,11 +50,15 @@ class SheetState:
     issues: list[dict[str, RawCell]]
     sheet_ids: dict[str, int] = field(default_factory=dict)
     running_since: dt.datetime | None = None
+    orders_grid_rows: int = 0
+    """The Orders tab's grid size (rows with or without values): a bound when it never ran."""
 
     def rows_estimate(self) -> int:
-        """How many rows the last run read, all tabs together (0 when it never ran)."""
+        """How many rows the last run read, all tabs together; before the first run, the size
+        of the Orders grid (an upper bound of what the first run reads from it)."""
         text = str((self.last_run or {}).get("Rows read") or "")
-        return sum(int(n) for n in re.findall(r"\b(\d+)\b", text))
+        read = sum(int(n) for n in re.findall(r"\b(\d+)\b", text))
+        return read or self.orders_grid_rows
 
 
 def _records(grid: list[list[RawCell]] | None) -> list[tuple[int, dict[str, RawCell]]]:
@@ -76,8 +80,10 @@ def read_state(wb: GoogleSheetsWorkbook) -> SheetState:
     runs = _records(grids.get(tabs.get(schema.RUN_LOG, "")))
     payouts = [(i, r) for i, r in _records(grids.get(tabs.get(schema.PAYOUTS.name, ""))) if r.get("Payout ID")]
     issues = [r for _, r in _records(grids.get(tabs.get(schema.ISSUES, "")))]
-    return SheetState(tabs, runs[-1][1] if runs else None, payouts, issues,
-                      {s.title: s.sheet_id for s in wb.tab_info()}, wb.running_since())
+    info = wb.tab_info()
+    orders = next((s.row_count for s in info if s.title == tabs.get("Orders")), 0)
+    return SheetState(tabs, runs[-1][1] if runs else None, payouts, issues, {s.title: s.sheet_id for s in info},
+                      wb.running_since(), orders)
 
 
 def is_sheetops(wb: GoogleSheetsWorkbook) -> bool:
