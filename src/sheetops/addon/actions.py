@@ -25,7 +25,7 @@ from .sheets import approve_week, is_sheetops, open_as_user, read_state, week_dr
 
 RESPONSE_LIMIT_SECONDS = 30
 """How long Google waits for an add-on's answer before it shows the user an error."""
-MAX_ROWS = 100_000
+MAX_ROWS = 60_000
 """Rows (all tabs a refresh reads) up to which a refresh answers within the limit; see
 docs/performance.md, 'Inside Google Sheets'."""
 MAX_ROWS_ENV = "SHEETOPS_ADDON_MAX_ROWS"
