@@ -1,4 +1,5 @@
-"""SheetOps cloud functions (2nd gen). Each is a thin door; the logic is in sheetops.cloud.
+"""SheetOps cloud functions (2nd gen) and the Google Sheets add-on endpoint. Each is a thin door;
+the logic is in sheetops.cloud and sheetops.addon.
 
 Deploy and schedule them as functions/README.md says. Nothing here runs at import time.
 """
@@ -7,6 +8,7 @@ from typing import Any
 
 import functions_framework
 
+from sheetops import addon as sheets_addon
 from sheetops import cloud
 
 
@@ -26,3 +28,9 @@ def refresh_scheduled(event: Any) -> None:
 def dispatch(event: Any) -> None:
     """Publish one refresh message per registered spreadsheet (SHEETOPS_SPREADSHEETS)."""
     cloud.handle_dispatch(event)
+
+
+@functions_framework.http
+def addon(request: Any) -> tuple[str, int, dict[str, str]]:
+    """The Google Sheets add-on (Workspace add-on, HTTP runtime): Google's event in, a card out."""
+    return sheets_addon.handle_addon(request)

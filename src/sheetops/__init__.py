@@ -12,7 +12,9 @@ aside). ``tests/unit/test_architecture.py`` reads this list and holds it, with n
 
 Layers (top to bottom):
     command:   cli
-    doors:     excel, cloud
+    doors:     excel, cloud, addon
+    shared:    cloud.runner, cloud.pubsub, cloud.caller
+    cloud:     cloud.config, cloud.logs
     testing:   testing
     package:   sheetops
     documents: documents
@@ -27,7 +29,9 @@ Layers (top to bottom):
     base:      backends.base, errors, progress, _version
 
 - command, doors: the command line (it also builds the add-in), the Excel ribbon button, the
-  cloud functions; thin. ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
+  cloud functions, the Google Sheets add-on; thin. shared, cloud: the pieces of ``cloud/`` both
+  cloud doors use (refresh runner and statuses, Pub/Sub, ID-token check; settings, log lines).
+  ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
 - documents: the client report as a PDF and creator statements (read -> compute -> print),
   beside refresh, which it uses to read a workbook; it writes nothing back.
 - refresh: the one use case every door calls (read -> check -> compute -> write).

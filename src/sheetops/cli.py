@@ -105,6 +105,12 @@ def _parser() -> argparse.ArgumentParser:
 
     addin = cmd("excel-addin", _addin, "build the Excel add-in with the SheetOps ribbon tab")
     addin.add_argument("-o", "--output", default=".", help="folder to write the add-in into (default: here)")
+
+    dep = cmd("addon-deployment", _addon_deployment,
+              "print the Google Sheets add-on's deployment resource (JSON for gcloud workspace-add-ons)")
+    dep.add_argument("--url", required=True, help="the https URL of the deployed addon function")
+    dep.add_argument("--name", default="SheetOps", help="the add-on's name in Sheets (default: SheetOps)")
+    dep.add_argument("--logo", help="the https URL of the add-on's logo")
     return p
 
 
@@ -219,6 +225,13 @@ def _addin(args: argparse.Namespace) -> int:
 
     path = build_addin(Path(args.output))
     print(install_instructions(path))
+    return 0
+
+
+def _addon_deployment(args: argparse.Namespace) -> int:
+    from .addon.deployment import LOGO_URL, deployment_json
+
+    print(deployment_json(args.url, name=args.name, logo_url=args.logo or LOGO_URL))
     return 0
 
 

@@ -62,10 +62,10 @@ def test_pins_installed_versions() -> None:
 def test_main_py_is_thin_and_imports_without_credentials() -> None:
     tree = ast.parse((ROOT / "functions" / "main.py").read_text())
     functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    assert [f.name for f in functions] == ["refresh_http", "refresh_scheduled", "dispatch"]
+    assert [f.name for f in functions] == ["refresh_http", "refresh_scheduled", "dispatch", "addon"]
     for f in functions:
         body = [s for s in f.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        assert len(body) == 1, f"{f.name} should only call sheetops.cloud"
+        assert len(body) == 1, f"{f.name} should only call sheetops.cloud or sheetops.addon"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SHEETOPS_", "GOOGLE_"))}
     env.update(PYTHONPATH=str(ROOT / "src"), HOME="/nonexistent", GOOGLE_APPLICATION_CREDENTIALS="/nonexistent.json")
     code = ("import importlib.util, sys; spec = importlib.util.spec_from_file_location('main', sys.argv[1]); "

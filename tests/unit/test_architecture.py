@@ -12,7 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "sheetops"
 IO_LIBRARIES = {"gspread", "openpyxl", "xlwings", "google", "requests", "python_calamine", "functions_framework",
                 "flask", "urllib3", "http", "socket"}
-MAY_DO_IO = {"backends", "cloud", "importers", "testing", "templates", "excel", "demo", "cli.py", "refresh.py", "documents.py",
+MAY_DO_IO = {"backends", "cloud", "addon", "importers", "testing", "templates", "excel", "demo", "cli.py", "refresh.py",
+             "documents.py",
              "progress.py", "__main__.py"}
 
 
@@ -48,7 +49,7 @@ def test_importing_does_no_io_and_needs_no_credentials() -> None:
     code = ("import sys, socket\n"
             "def no(*a, **k): raise SystemExit('network at import time')\n"
             "socket.socket.connect = no\n"
-            "import sheetops, sheetops.cli, sheetops.compute, sheetops.backends, sheetops.cloud\n"
+            "import sheetops, sheetops.cli, sheetops.compute, sheetops.backends, sheetops.cloud, sheetops.addon\n"
             "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PATH": "", "PYTHONPATH": str(PACKAGE.parent)})
     assert out.stdout.strip() == "ok", out.stderr

@@ -114,6 +114,29 @@ class GoogleSheetsWorkbook:
     def tab_names(self) -> list[str]:
         return [s.title for s in self._known() if not _is_own(s.title)]
 
+    def tab_info(self) -> list[SheetInfo]:
+        """Every tab as the last metadata read saw it (sheetId, size), the backend's own
+        tabs too: the add-on links to cells by sheetId and shows a run in progress."""
+        return list(self._known())
+
+    def running_since(self) -> dt.datetime | None:
+        """When the refresh that holds this spreadsheet's run lock started, if one holds it
+        and its last heartbeat is fresh; None when no refresh is running."""
+        if not any(s.title == LOCK_TAB for s in self._known()):
+            return None
+        values = self.api.values_get(self.spreadsheet_id, f"{quote_tab(LOCK_TAB)}!A2:C2").get("values") or [[]]
+        row = [str(v) for v in values[0]] + ["", "", ""]
+        try:
+            started = dt.datetime.fromisoformat(row[1]) if row[1] else None
+            expires = dt.datetime.fromisoformat(row[2]) if row[2] else None
+        except ValueError:
+            return None
+        if expires is not None:
+            expires = expires if expires.tzinfo else expires.replace(tzinfo=dt.timezone.utc)
+            if expires < self.clock():
+                return None
+        return started
+
     def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
         """All requested tabs in one ``values.batchGet``; tabs that do not exist are left out."""
         titles = {s.title for s in self._known() if not _is_own(s.title)}

@@ -61,28 +61,57 @@ def _certs(url: str) -> Mapping[str, Any]:
     return certs
 
 
+class TokenRejected(Exception):
+    """An ID token that did not verify; ``reason`` says why in a few words (never the token)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def bearer_token(headers: Mapping[str, str] | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else None."""
+    auth = (headers or {}).get("Authorization") or ""
+    scheme, _, token = auth.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def verify_id_token(token: str, audiences: list[str], certs_url: str | None = None) -> Mapping[str, Any]:
+    """The claims of a Google-signed ID token for one of ``audiences``, checked with google-auth
+    (signature against the certificates at ``certs_url``, expiry, audience, Google as issuer);
+    raise ``TokenRejected`` otherwise. Shared by ``refresh_http`` and the add-on."""
+    try:
+        from google.auth import exceptions, jwt
+
+        certs = _certs(certs_url or GOOGLE_CERTS_URL)
+        claims = jwt.decode(token, certs=certs, audience=audiences if len(audiences) > 1 else audiences[0],
+                            clock_skew_in_seconds=10)
+    except (ValueError, exceptions.GoogleAuthError) as exc:
+        raise TokenRejected(_reason(exc)) from None
+    if claims.get("iss") not in ISSUERS:
+        raise TokenRejected("it was not issued by Google")
+    return claims
+
+
 def check_caller(headers: Mapping[str, str] | None, env: Env | None = None) -> Refusal | None:
     """None when the caller may refresh (or no audience is configured), else the refusal."""
     env = environ(env)
     audiences = _split(env.get(AUDIENCE_ENV))
     if not audiences:
         return None
-    auth = (headers or {}).get("Authorization") or ""
-    scheme, _, token = auth.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(headers)
+    if token is None:
         return Refusal(401, "This function needs a Google-signed ID token: send 'Authorization: Bearer <ID token>' "
                             "(Cloud Scheduler: add an OIDC token for the function's URL).")
     try:
-        from google.auth import exceptions, jwt
-
-        certs = _certs(env.get(CERTS_URL_ENV) or GOOGLE_CERTS_URL)
-        claims = jwt.decode(token.strip(), certs=certs, audience=audiences if len(audiences) > 1 else audiences[0],
-                            clock_skew_in_seconds=10)
-    except (ValueError, exceptions.GoogleAuthError) as exc:
-        return Refusal(401, f"The ID token was not accepted ({_reason(exc)}); get a fresh token for this function's "
+        claims = verify_id_token(token, audiences, env.get(CERTS_URL_ENV))
+    except TokenRejected as exc:
+        if exc.reason == "it was not issued by Google":
+            return Refusal(401, "The ID token was not issued by Google; call with a Google-signed ID token.")
+        return Refusal(401, f"The ID token was not accepted ({exc.reason}); get a fresh token for this function's "
                             "URL and try again.")
-    if claims.get("iss") not in ISSUERS:
-        return Refusal(401, "The ID token was not issued by Google; call with a Google-signed ID token.")
     email = str(claims.get("email") or "")
     if not email or claims.get("email_verified") is not True:
         return Refusal(403, "The ID token carries no verified e-mail; call as a service account or a Google account.")
