@@ -123,8 +123,8 @@ def _add_tab(ws: Worksheet, tab: TabLayout) -> None:
                 cell.number_format = "#,##0.00"
             else:
                 set_text(cell, text)
-            if tab.header and tab.columns[c].number_format:
-                cell.number_format = tab.columns[c].number_format
+                if tab.header and tab.columns[c].number_format:
+                    cell.number_format = tab.columns[c].number_format
             if r in tab.bold_rows:
                 cell.font = Font(bold=True, size=14 if r == 0 else 11)
     if tab.frozen_rows:
