@@ -286,3 +286,5 @@ def test_payouts_get_filter_buttons_and_status_colours_after_every_run(tmp_path:
     fills = {r.formula[0].strip('"'): r.dxf.fill.bgColor.rgb for _, r in rules}
     assert fills["On hold"].endswith(STATUS_FILLS["On hold"])
     assert payouts.protection.sheet and payouts.protection.autoFilter is False  # filters usable while protected
+    marked = {c.value for c in payouts[1] if c.fill.fgColor.rgb.endswith("C6EFCE")}
+    assert marked == {"Status", "Approved by", "Paid on", "Reference"}  # the columns people may edit

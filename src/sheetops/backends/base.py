@@ -199,6 +199,11 @@ class PageSetup:
     """0-based frame rows that start a new page."""
 
 
+EDITABLE_FILL = "C6EFCE"
+"""The light green that marks, on a protected tab the tool writes, the header of each column
+people may edit (Payouts Status, Approved by, Paid on, Reference)."""
+
+
 @dataclass
 class TabWrite:
     """A tool tab, replaced whole: a header row from ``columns``, then ``frame``'s rows."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .base import ChartSpec, TabEdit, TabWrite
+from .base import EDITABLE_FILL, ChartSpec, TabEdit, TabWrite
 from .gsheets_cells import NUMBER_FORMATS, GidMap, edit_cell, frame_cell
 
 Request = dict[str, Any]
@@ -152,6 +152,10 @@ def dressing_requests(tab: TabWrite, sheet_id: int, *, editor: str | None) -> li
     out: list[Request] = []
     if tab.header:
         out.append(_repeat(sheet_id, 0, 1, 0, len(tab.columns), {"textFormat": {"bold": True}}, "userEnteredFormat.textFormat.bold"))
+        if tab.protected:  # the headers of the columns people may edit are marked (green fill)
+            out += [_repeat(sheet_id, 0, 1, c, c + 1, {"backgroundColorStyle": {"rgbColor": _rgb(EDITABLE_FILL)}},
+                            "userEnteredFormat.backgroundColorStyle")
+                    for c, column in enumerate(tab.columns) if column.name in tab.editable]
     for c, column in enumerate(tab.columns):
         fmt = NUMBER_FORMATS.get(column.kind)
         if fmt is not None and end > first:

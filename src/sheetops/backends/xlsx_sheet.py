@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from .base import Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
+from .base import EDITABLE_FILL, CellStyle, Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
 from .xlsx_styles import Styles
 from .xlsx_xml import (
     MAIN_NS,
@@ -60,6 +60,8 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
     settled now, before the styles part is written."""
     editable = set(tab.editable)
     header_style = styles.xf("text", bold=True)
+    # the headers of the columns people may edit on a protected tab are marked (green fill)
+    editable_header = styles.styled("text", CellStyle(bold=True, fill=EDITABLE_FILL)) if tab.protected else header_style
     outs: list[_ColumnOut] = []
     for i, col in enumerate(tab.columns):
         unlocked = col.name in editable and tab.protected
@@ -82,7 +84,8 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
         last_row = len(tab.frame) + offset
         yield _head(tab, outs, last_row, plain_unlocked).encode("utf-8")
         if tab.header:
-            cells = "".join(text_cell(f"{o.letter}1", o.column.name, header_style) for o in outs)
+            cells = "".join(text_cell(f"{o.letter}1", o.column.name,
+                                      editable_header if o.column.name in tab.editable else header_style) for o in outs)
             yield f'<row r="1">{cells}</row>'.encode("utf-8")
         for start in range(0, len(tab.frame), CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, len(tab.frame))
