@@ -205,3 +205,34 @@ def test_a_report_chart_takes_its_series_names_from_its_table_header() -> None:
     ExcelLiveWorkbook(book).apply(WritePlan(tabs=[tab]))
     (chart,) = list(book.sheets["Weekly Report"].charts)
     assert chart._source == "$A$3:$A$5,$B$3:$B$5", "the range starts at the table's header row (Week, Net GMV)"
+
+
+def test_payouts_in_live_excel_get_filters_status_colours_grey_tab_and_marked_columns() -> None:
+    """Issue #15, the same on every backend: after two runs in a live workbook, Payouts has
+    filter buttons over its table, one colour rule per Status word (not piled up), the tool's
+    grey tab, and the headers of the columns people may edit filled green."""
+    import sheetops
+    from sheetops.backends.excel_live import excel_color
+    from sheetops.tool_tabs import STATUS_FILLS
+
+    from ..conftest import EXAMPLES, load_example
+
+    example = load_example(EXAMPLES[0])
+    book = fake.Book("Program.xlsx", tabs={k: [list(r) for r in v] for k, v in example["tabs"].items()})
+    for _ in range(2):
+        wb = ExcelLiveWorkbook(book)
+        sheetops.refresh(wb, as_of=example["as_of"])
+        assert not [n for n in wb.notes if "skipped" in n], wb.notes
+    sheet = book.sheets["Payouts"]
+    grid = ExcelLiveWorkbook(book).read(["Payouts"])["Payouts"]
+    header, rows = [str(h) for h in grid[0]], len([r for r in grid[1:] if r and r[0]])
+    assert sheet._autofilter == (1, 1, rows + 1, len(header))
+    status_col = header.index("Status") + 1
+    rules = [(box, formula, c.Interior.Color) for box, formula, c in sheet._conditions]
+    assert sorted(f.strip('="') for _, f, _ in rules) == sorted(STATUS_FILLS)
+    assert all(box[1] == box[3] == status_col and box[0] == 2 for box, _, _ in rules)
+    assert {f.strip('="'): color for _, f, color in rules}["On hold"] == excel_color(STATUS_FILLS["On hold"])
+    assert sheet.api.Tab.Color == excel_color("9E9E9E")
+    marked = {header[c - 1] for (r, c), color in sheet._fills.items() if r == 1 and color == excel_color("C6EFCE")}
+    assert marked == {"Status", "Approved by", "Paid on", "Reference"}
+    assert sheet.api.ProtectContents  # protected again after the formatting

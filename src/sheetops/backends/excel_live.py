@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..errors import NotASheetOpsWorkbook, RefreshRunning, SheetOpsError
 from ..workbook.schema import EDITED_TABS, normalize_tab
-from .base import ChartSpec, Grid, TabEdit, TabWrite, WritePlan, column_letter
+from .base import EDITABLE_FILL, ChartSpec, Grid, TabEdit, TabWrite, WritePlan, column_letter
 from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell
 
@@ -212,6 +212,18 @@ class ExcelLiveWorkbook:
             self._try(f"chart on {tab.name}", lambda: _add_chart(sheet, prep, spec))
         if new and tab.header and not tab.hidden:
             self._try(f"frozen header on {tab.name}", lambda: self._freeze_header(sheet))
+        self._try(f"tab colour of {tab.name}", lambda: setattr(sheet.api.Tab, "Color", excel_color(TOOL_TAB_COLOR)))
+        if tab.header and tab.filter:
+            self._try(f"filter buttons on {tab.name}", lambda: _filter(sheet, prep, last))
+        for column, fills in tab.highlights.items():
+            if column in names:
+                self._try(f"colours of {tab.name} {column}", lambda: _highlight(sheet, prep, names.index(column) + 1, fills))
+        if tab.protected and tab.header:
+            for column in tab.editable:
+                if column in names:
+                    col = names.index(column) + 1
+                    self._try(f"marking {tab.name} {column}",
+                              lambda: setattr(sheet.range((1, col)).api.Interior, "Color", excel_color(EDITABLE_FILL)))
         if sheet.visible == tab.hidden:
             sheet.visible = not tab.hidden
         if tab.protected:
@@ -393,6 +405,32 @@ def _add_chart(sheet: Any, prep: _PreparedTab, spec: ChartSpec) -> None:
         chart_type=_CHART_TYPES[spec.kind], source=sheet.range(address), anchor=sheet.range(spec.anchor),
     )
     chart.title = spec.title
+
+
+TOOL_TAB_COLOR = "9E9E9E"
+"""The grey of the tabs the tool writes (the templates and the Google backend use it too)."""
+
+
+def excel_color(hex_rgb: str) -> int:
+    """``RRGGBB`` as Excel's colour integer (red + 256 green + 65536 blue)."""
+    r, g, b = (int(hex_rgb[i:i + 2], 16) for i in (0, 2, 4))
+    return r + 256 * g + 65536 * b
+
+
+def _filter(sheet: Any, prep: _PreparedTab, last: int) -> None:
+    """Filter buttons on the header (a sheet has one AutoFilter: an old one is removed first)."""
+    if sheet.api.AutoFilterMode:
+        sheet.api.AutoFilterMode = False
+    sheet.range((1, 1), (max(last, 2), len(prep.tab.columns))).api.AutoFilter()
+
+
+def _highlight(sheet: Any, prep: _PreparedTab, col: int, fills: dict[str, str]) -> None:
+    """One conditional format per value (cell value equals it), replacing the column's old ones."""
+    rng = sheet.range((prep.first_data_row, col), (MAX_ROWS, col))
+    rng.api.FormatConditions.Delete()
+    for value, fill in fills.items():
+        condition = rng.api.FormatConditions.Add(Type=1, Operator=3, Formula1='="' + value.replace('"', '""') + '"')
+        condition.Interior.Color = excel_color(fill)
 
 
 def _protect(sheet: Any, prep: _PreparedTab) -> None:

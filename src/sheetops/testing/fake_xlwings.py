@@ -226,6 +226,13 @@ class Sheet:
         self._widths: dict[int, float] = {}
         self._lock_rules: list[tuple[tuple[int, int, int, int], bool]] = []
         self._charts = Charts(self)
+        self._autofilter: tuple[int, int, int, int] | None = None
+        """The range with AutoFilter buttons (one per sheet, as in Excel)."""
+        self._conditions: list[tuple[tuple[int, int, int, int], str, Any]] = []
+        """Conditional formats: (range, formula, the condition whose Interior.Color is set)."""
+        self._fills: dict[tuple[int, int], int] = {}
+        """Cell -> fill colour as Excel's integer (R + 256 G + 65536 B)."""
+        self._tab_color: int | None = None
         self.api = _SheetApi(self)
 
     @property
@@ -287,6 +294,8 @@ class Sheet:
     def clear(self) -> None:
         self.range((1, 1), (1_048_576, 16_384)).clear()
         self._lock_rules.clear()  # Cells.Clear resets every cell to Locked
+        self._conditions.clear()  # ... and removes formats, conditional ones too (not the AutoFilter)
+        self._fills.clear()
 
     def clear_contents(self) -> None:
         self.range((1, 1), (1_048_576, 16_384)).clear_contents()
@@ -341,11 +350,40 @@ class _SheetApi:
         self._sheet._protected = bool(Contents)
         self._sheet._password = Password or None
 
+    @property
+    def AutoFilterMode(self) -> bool:  # noqa: N802 - COM name
+        return self._sheet._autofilter is not None
+
+    @AutoFilterMode.setter
+    def AutoFilterMode(self, value: bool) -> None:  # noqa: N802
+        if value:
+            raise ComError("AutoFilterMode can only be set to False; use Range.AutoFilter to turn it on")
+        self._sheet._autofilter = None
+
+    @property
+    def Tab(self) -> "_TabApi":  # noqa: N802 - COM name
+        return _TabApi(self._sheet)
+
     def Unprotect(self, Password: str | None = None) -> None:  # noqa: N802,N803
         if self._sheet._protected and self._sheet._password and Password != self._sheet._password:
             raise ComError("The password you supplied is not correct.")
         self._sheet._protected = False
         self._sheet._password = None
+
+
+class _TabApi:
+    """``Worksheet.Tab``: the sheet tab's colour (Excel's integer colour, or None)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self._sheet = sheet
+
+    @property
+    def Color(self) -> int | None:  # noqa: N802 - COM name
+        return self._sheet._tab_color
+
+    @Color.setter
+    def Color(self, value: int) -> None:  # noqa: N802
+        self._sheet._tab_color = int(value)
 
 
 class Names:

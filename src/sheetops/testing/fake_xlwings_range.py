@@ -158,6 +158,84 @@ class _RangeApi:
     def __init__(self, rng: Range) -> None:
         self._range = rng
 
+    def AutoFilter(self) -> bool:  # noqa: N802 - COM name; no arguments: toggles the buttons
+        sheet = self._range._sheet
+        if sheet._protected:
+            raise ComError("AutoFilter method of Range class failed")
+        sheet._autofilter = None if sheet._autofilter is not None else self._range._box
+        return True
+
+    @property
+    def FormatConditions(self) -> "_FormatConditions":  # noqa: N802 - COM name
+        return _FormatConditions(self._range)
+
+    @property
+    def Interior(self) -> "_RangeInterior":  # noqa: N802 - COM name
+        return _RangeInterior(self._range)
+
+
+class _FormatConditions:
+    """``Range.FormatConditions``: ``Add(Type=1, Operator=3, Formula1='="Draft"')`` (cell value
+    equal to) and ``Delete()`` (every condition over the range)."""
+
+    XL_CELL_VALUE, XL_EQUAL = 1, 3
+
+    def __init__(self, rng: Range) -> None:
+        self._range = rng
+
+    def Add(self, Type: int, Operator: int | None = None, Formula1: str = "", **_: object) -> object:  # noqa: N802,N803
+        sheet = self._range._sheet
+        if sheet._protected:
+            raise ComError("Unable to add a FormatCondition to a protected sheet")
+        if Type != self.XL_CELL_VALUE or Operator != self.XL_EQUAL or not Formula1.startswith("="):
+            raise ComError("Only cell-value-equals conditions are modelled")
+        condition = FormatCondition(Formula1)
+        sheet._conditions.append((self._range._box, Formula1, condition))
+        return condition
+
+    def Delete(self) -> None:  # noqa: N802
+        sheet = self._range._sheet
+        r1, c1, r2, c2 = self._range._box
+        sheet._conditions = [c for c in sheet._conditions
+                             if not (r1 <= c[0][0] and c[0][2] <= r2 and c1 <= c[0][1] and c[0][3] <= c2)]
+
+    @property
+    def Count(self) -> int:  # noqa: N802
+        return len(self._range._sheet._conditions)
+
+
+class _InteriorApi:
+    def __init__(self) -> None:
+        self.Color: int | None = None
+
+
+class FormatCondition:
+    """One ``FormatCondition`` (xlCellValue, xlEqual): cells equal to ``formula`` get
+    ``Interior.Color``."""
+
+    def __init__(self, formula: str) -> None:
+        self.Formula1 = formula
+        self.Interior = _InteriorApi()
+
+
+class _RangeInterior:
+    """``Range.Interior.Color``: the fill of every cell of the range."""
+
+    def __init__(self, rng: Range) -> None:
+        self._range = rng
+
+    @property
+    def Color(self) -> int | None:  # noqa: N802 - COM name
+        r1, c1, _, _ = self._range._box
+        return self._range._sheet._fills.get((r1, c1))
+
+    @Color.setter
+    def Color(self, value: int) -> None:  # noqa: N802
+        r1, c1, r2, c2 = self._range._box
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                self._range._sheet._fills[(r, c)] = int(value)
+
     @property
     def Locked(self) -> bool:  # noqa: N802 - COM name
         return self._range._sheet._locked(self._range._box[0], self._range._box[1])
