@@ -48,6 +48,7 @@ import pandas as pd
 from ..errors import NotASheetOpsWorkbook, RefreshRunning, SheetOpsError
 from ..workbook.schema import EDITED_TABS, normalize_tab
 from .base import EDITABLE_FILL, ChartSpec, Grid, TabEdit, TabWrite, WritePlan, column_letter
+from .excel_format import TOOL_TAB_COLOR, apply_filter, excel_color, highlight
 from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell
 
@@ -214,10 +215,10 @@ class ExcelLiveWorkbook:
             self._try(f"frozen header on {tab.name}", lambda: self._freeze_header(sheet))
         self._try(f"tab colour of {tab.name}", lambda: setattr(sheet.api.Tab, "Color", excel_color(TOOL_TAB_COLOR)))
         if tab.header and tab.filter:
-            self._try(f"filter buttons on {tab.name}", lambda: _filter(sheet, prep, last))
+            self._try(f"filter buttons on {tab.name}", lambda: apply_filter(sheet, len(tab.columns), last))
         for column, fills in tab.highlights.items():
             if column in names:
-                self._try(f"colours of {tab.name} {column}", lambda: _highlight(sheet, prep, names.index(column) + 1, fills))
+                self._try(f"colours of {tab.name} {column}", lambda: highlight(sheet, prep.first_data_row, names.index(column) + 1, fills))
         if tab.protected and tab.header:
             for column in tab.editable:
                 if column in names:
@@ -405,32 +406,6 @@ def _add_chart(sheet: Any, prep: _PreparedTab, spec: ChartSpec) -> None:
         chart_type=_CHART_TYPES[spec.kind], source=sheet.range(address), anchor=sheet.range(spec.anchor),
     )
     chart.title = spec.title
-
-
-TOOL_TAB_COLOR = "9E9E9E"
-"""The grey of the tabs the tool writes (the templates and the Google backend use it too)."""
-
-
-def excel_color(hex_rgb: str) -> int:
-    """``RRGGBB`` as Excel's colour integer (red + 256 green + 65536 blue)."""
-    r, g, b = (int(hex_rgb[i:i + 2], 16) for i in (0, 2, 4))
-    return r + 256 * g + 65536 * b
-
-
-def _filter(sheet: Any, prep: _PreparedTab, last: int) -> None:
-    """Filter buttons on the header (a sheet has one AutoFilter: an old one is removed first)."""
-    if sheet.api.AutoFilterMode:
-        sheet.api.AutoFilterMode = False
-    sheet.range((1, 1), (max(last, 2), len(prep.tab.columns))).api.AutoFilter()
-
-
-def _highlight(sheet: Any, prep: _PreparedTab, col: int, fills: dict[str, str]) -> None:
-    """One conditional format per value (cell value equals it), replacing the column's old ones."""
-    rng = sheet.range((prep.first_data_row, col), (MAX_ROWS, col))
-    rng.api.FormatConditions.Delete()
-    for value, fill in fills.items():
-        condition = rng.api.FormatConditions.Add(Type=1, Operator=3, Formula1='="' + value.replace('"', '""') + '"')
-        condition.Interior.Color = excel_color(fill)
 
 
 def _protect(sheet: Any, prep: _PreparedTab) -> None:

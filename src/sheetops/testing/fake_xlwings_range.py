@@ -173,6 +173,16 @@ class _RangeApi:
     def Interior(self) -> "_RangeInterior":  # noqa: N802 - COM name
         return _RangeInterior(self._range)
 
+    @property
+    def Locked(self) -> bool:  # noqa: N802 - COM name
+        return self._range._sheet._locked(self._range._box[0], self._range._box[1])
+
+    @Locked.setter
+    def Locked(self, value: bool) -> None:  # noqa: N802
+        if self._range._sheet._protected:
+            raise ComError("Unable to set the Locked property of the Range class")
+        self._range._sheet._lock_rules.append((self._range._box, bool(value)))
+
 
 class _FormatConditions:
     """``Range.FormatConditions``: ``Add(Type=1, Operator=3, Formula1='="Draft"')`` (cell value
@@ -235,16 +245,6 @@ class _RangeInterior:
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 self._range._sheet._fills[(r, c)] = int(value)
-
-    @property
-    def Locked(self) -> bool:  # noqa: N802 - COM name
-        return self._range._sheet._locked(self._range._box[0], self._range._box[1])
-
-    @Locked.setter
-    def Locked(self, value: bool) -> None:  # noqa: N802
-        if self._range._sheet._protected:
-            raise ComError("Unable to set the Locked property of the Range class")
-        self._range._sheet._lock_rules.append((self._range._box, bool(value)))
 
 
 class DataValidation:
