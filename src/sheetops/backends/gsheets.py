@@ -1,19 +1,23 @@
 """The Google Sheets backend: one spreadsheet, read and written through Sheets API v4.
 
-Requests per refresh are constant in the number of rows:
+Requests per refresh are constant in the number of rows: two writes and one or two reads.
 
-- ``read``: one ``spreadsheets.get`` (sheet properties only; shared with ``tab_names``)
-  and one ``values.batchGet`` of every requested tab (unformatted values, date serials);
-- ``apply``: one ``spreadsheets.get`` and one atomic ``spreadsheets.batchUpdate`` holding
-  every tab and edit of the plan; a refresh's plan adds one ``values.batchGet`` of Payouts
+- ``lock``: one ``batchUpdate`` takes the run lock and answers with the spreadsheet's tabs
+  (see ``gsheets_lock``), which ``tab_names``, ``read`` and ``apply`` then use;
+- ``read``: one ``values.batchGet`` of every requested tab (unformatted values, date
+  serials); without the lock (a dry run) one ``spreadsheets.get`` first;
+- ``apply``: one atomic ``spreadsheets.batchUpdate`` holding every tab and edit of the plan,
+  and, for the last write of a run (``WritePlan.last``), the lock's release. The tabs it
+  writes by are those the lock take saw; if people changed tabs meanwhile so that Google
+  refuses the write (nothing applied), the tabs are read again and the write is rebuilt
+  once. A refresh's plan adds one ``values.batchGet`` of Payouts
   just before the ``batchUpdate``, so that what people typed meanwhile is kept
   (``sheetops.late_edits``; Google has no conditional write, so an edit typed during that
   last request's round trip is the one that can still be lost). When that body would exceed ``max_request_bytes``
   (Google advises about 2 MB), the biggest tabs go through hidden staging tabs (see
   ``gsheets_staging``): a prepare request, data chunks bounded by bytes, then the one
   atomic swap;
-- ``lock``: see ``gsheets_lock`` (three requests to take, one to release, one per heartbeat
-  every 15 seconds while a run lasts).
+- a heartbeat: one small write every 15 seconds while a run lasts longer than that.
 
 Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
 Application Default Credentials (``google_auth``).
@@ -26,10 +30,10 @@ import random
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import SheetOpsError
+from ..errors import RefreshRunning, SheetOpsError
 from .base import Grid, TabEdit, TabWrite, WritePlan
 from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints
-from .gsheets_api import GspreadTransport, RetryPolicy, SheetsApi, Transport, encode
+from .gsheets_api import GspreadTransport, RequestRejected, RetryPolicy, SheetsApi, Transport, encode
 from .gsheets_cells import quote_tab, read_rows
 from .gsheets_lock import HEARTBEAT_EVERY, LOCK_TAB, STALE_AFTER, SheetLock, utc_now
 from .heartbeat import Heartbeat
@@ -90,6 +94,8 @@ class GoogleSheetsWorkbook:
         self.lock_stale_after = lock_stale_after
         self.clock = clock
         self._sheets: list[SheetInfo] | None = None
+        self._fresh = False  # _sheets came with APPLY_FIELDS from the lock take
+        self._held: SheetLock | None = None
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -100,12 +106,18 @@ class GoogleSheetsWorkbook:
 
     # -- reading ------------------------------------------------------------------
     def _metadata(self, fields: str = META_FIELDS) -> list[SheetInfo]:
-        data = self.api.get(self.spreadsheet_id, fields)
+        self._took_metadata(self.api.get(self.spreadsheet_id, fields))
+        self._fresh = False
+        assert self._sheets is not None
+        return self._sheets
+
+    def _took_metadata(self, data: dict[str, Any]) -> None:
+        """The spreadsheet's title and tabs (with protections and charts when asked for)."""
         title = (data.get("properties") or {}).get("title")
         if title:
             self.label = str(title)
         self._sheets = parse_sheets(data)
-        return self._sheets
+        self._fresh = True
 
     def _known(self) -> list[SheetInfo]:
         return self._sheets if self._sheets is not None else self._metadata()
@@ -125,12 +137,33 @@ class GoogleSheetsWorkbook:
 
     # -- writing ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
-        """Write the whole plan in one atomic ``batchUpdate`` (or staged, then swapped)."""
+        """Write the whole plan in one atomic ``batchUpdate`` (or staged, then swapped); the
+        last write of a run also deletes the run lock, in the same atomic step."""
         if plan.is_empty:
             return
-        self._sheets = None
-        sheets = self._metadata(APPLY_FIELDS)
-        self._sheets = None  # the next read looks again
+        cached = self._sheets if self._fresh else None
+        self._sheets, self._fresh = None, False  # the next read looks again
+        try:
+            self._apply_to(plan, cached if cached is not None else self._metadata(APPLY_FIELDS))
+        except RequestRejected:
+            if cached is None:
+                raise
+            # The tabs changed since the lock was taken (Google applied nothing): look again.
+            sheets = self._metadata(APPLY_FIELDS)
+            self._sheets, self._fresh = None, False
+            held = self._held
+            if held is not None and held.sheet_id is not None and all(
+                    s.sheet_id != held.sheet_id for s in sheets if s.title == LOCK_TAB):
+                held.released()
+                raise RefreshRunning(
+                    f"This refresh of {self.label} paused for over a minute and another refresh took its run "
+                    "lock over, so it wrote nothing; the other refresh is writing the results."
+                ) from None
+            self._apply_to(plan, sheets)
+
+    def _apply_to(self, plan: WritePlan, sheets: list[SheetInfo]) -> None:
+        held = self._held if plan.last else None
+        release = held.release_requests() if held is not None else []
         by_title = {s.title: s for s in sheets}
         taken = {s.sheet_id for s in sheets}
         gids = {s.title: s.sheet_id for s in sheets if not _is_own(s.title)}
@@ -158,10 +191,12 @@ class GoogleSheetsWorkbook:
             staged.append(tab)
             total -= sizes[tab.name]
         if not staged:
-            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits)
+            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits + release)
             self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
-            return
-        self._apply_staged(plan, staged, gids, by_title, stale, taken)
+        else:
+            self._apply_staged(plan, staged, gids, by_title, stale, taken, release)
+        if held is not None and release:
+            held.released()
 
     def _read_now(self, name: str, by_title: dict[str, SheetInfo]) -> Grid | None:
         if name not in by_title:
@@ -191,6 +226,7 @@ class GoogleSheetsWorkbook:
         by_title: dict[str, SheetInfo],
         stale: list[Request],
         taken: set[int],
+        release: list[Request],
     ) -> None:
         """Write ``staged`` tabs into hidden tabs, then swap them in with the rest."""
         staged_names = {t.name for t in staged}
@@ -205,7 +241,7 @@ class GoogleSheetsWorkbook:
             old = by_title.get(tab.name)
             final += swap_requests(tab, staging_ids[tab.name], old.sheet_id if old else None, old.index if old else None)
         final += [r for t in plan.tabs if t.name not in staged_names for r in self._tab(t, gids, by_title)]
-        final += self._edits(plan.edits, gids, by_title)
+        final += self._edits(plan.edits, gids, by_title) + release
         try:
             self.api.batch_update(self.spreadsheet_id, encode({"requests": prepare}))
             for body in value_bodies:
@@ -234,15 +270,17 @@ class GoogleSheetsWorkbook:
     def lock(self) -> Iterator[str | None]:
         """Hold the run lock recorded in the spreadsheet (``gsheets_lock``), renewed by a
         heartbeat; yields a sentence when a dead run's lock was taken over."""
-        if self._sheets is None:
-            self._metadata()
         held = SheetLock(self.api, self.spreadsheet_id, self.label, stale_after=self.lock_stale_after,
-                         clock=self.clock, editor=self.api.account)
+                         clock=self.clock, editor=self.api.account, meta_fields=APPLY_FIELDS,
+                         on_metadata=self._took_metadata)
         held.acquire()
+        self.label = held.label
+        self._held = held
         try:
             with Heartbeat(held.heartbeat, min(HEARTBEAT_EVERY, self.lock_stale_after / 4)):
                 yield held.took_over
         finally:
+            self._held = None
             held.release()
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sheetops.testing.sheets_state import ApiError
+from sheetops.testing.sheets_store import filter_fields
 from sheetops.testing.sheets_store import SheetsStore
 
 SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
@@ -35,7 +36,7 @@ def route(store: SheetsStore, method: str, path: str, params: dict[str, Any], da
     if rest == "" and method == "GET":
         return store.get(sid, params)
     if rest == ":batchUpdate" and method == "POST":
-        return store.batch_update(sid, data)
+        return filter_fields(store.batch_update(sid, data), params.get("fields"))
     if rest == "/values:batchGet" and method == "GET":
         return store.values_batch_get(sid, params)
     if rest == "/values:batchUpdate" and method == "POST":
