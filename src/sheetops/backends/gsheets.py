@@ -141,24 +141,32 @@ class GoogleSheetsWorkbook:
         last write of a run also deletes the run lock, in the same atomic step."""
         if plan.is_empty:
             return
+        if self._held is not None and self._held.sheet_id is None:
+            raise RefreshRunning(f"This run no longer holds the run lock of {self.label}, so it writes nothing more.")
         cached = self._sheets if self._fresh else None
+        sheets = cached if cached is not None else self._metadata(APPLY_FIELDS)
         self._sheets, self._fresh = None, False  # the next read looks again
         try:
-            self._apply_to(plan, cached if cached is not None else self._metadata(APPLY_FIELDS))
-        except RequestRejected:
+            self._apply_to(plan, sheets)
+        except RequestRejected as exc:
             if cached is None:
                 raise
-            # The tabs changed since the lock was taken (Google applied nothing): look again.
+            # The tabs changed since the lock was taken (Google applied nothing), or the answer
+            # to our write was lost and its retry refused: look again.
             sheets = self._metadata(APPLY_FIELDS)
             self._sheets, self._fresh = None, False
-            held = self._held
+            held = self._held if plan.last else None
             if held is not None and held.sheet_id is not None and all(
                     s.sheet_id != held.sheet_id for s in sheets if s.title == LOCK_TAB):
                 held.released()
+                if exc.maybe_applied:  # only our write deletes our lock tab: it was applied
+                    return
                 raise RefreshRunning(
                     f"This refresh of {self.label} paused for over a minute and another refresh took its run "
                     "lock over, so it wrote nothing; the other refresh is writing the results."
                 ) from None
+            if exc.maybe_applied:
+                raise
             self._apply_to(plan, sheets)
 
     def _apply_to(self, plan: WritePlan, sheets: list[SheetInfo]) -> None:

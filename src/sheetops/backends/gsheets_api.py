@@ -44,9 +44,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 class RequestRejected(SheetOpsError):
     """Google refused a request as invalid (HTTP 400); nothing of it was applied."""
 
-    def __init__(self, message: str, *, detail: str = "") -> None:
+    def __init__(self, message: str, *, detail: str = "", maybe_applied: bool = False) -> None:
         super().__init__(message)
         self.detail = detail
+        self.maybe_applied = maybe_applied
+        """A first attempt's answer was lost, so that attempt may have been applied."""
 
 
 @dataclass
@@ -271,6 +273,7 @@ class SheetsApi:
                 f"the retry was refused ({detail}); the first attempt may have been saved, so run "
                 "the refresh again to make sure.",
                 detail=detail,
+                maybe_applied=True,
             )
         return RequestRejected(
             f"Google rejected a change to spreadsheet {spreadsheet_id} ({detail}); it was left "
