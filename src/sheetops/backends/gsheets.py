@@ -30,10 +30,11 @@ import random
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import RefreshRunning, SheetOpsError
+from ..errors import AccessDenied, BadArguments, RefreshRunning, SheetOpsError, WorkbookNotFound
 from .base import Grid, TabEdit, TabWrite, WritePlan
-from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints
-from .gsheets_api import GspreadTransport, RequestRejected, RetryPolicy, SheetsApi, Transport, encode
+from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints, is_service_account
+from .gsheets_api import (SERVICE_ACCOUNT_CANNOT_OWN, GspreadTransport, RequestRejected, RetryPolicy, SheetsApi,
+                          Transport, encode)
 from .gsheets_cells import quote_tab, read_rows
 from .gsheets_lock import HEARTBEAT_EVERY, LOCK_TAB, STALE_AFTER, SheetLock, utc_now
 from .heartbeat import Heartbeat
@@ -310,21 +311,28 @@ def create_spreadsheet(
     title: str,
     share: str | None = None,
     *,
+    folder: str | None = None,
     template: Callable[[], list[Request]] | None = None,
     client: Any = None,
+    account: str | None = None,
     base_url: str | None = None,
     retry: RetryPolicy | None = None,
 ) -> tuple[str, str]:
     """Create a new SheetOps Google Sheet titled ``title``: ``(spreadsheet ID, URL)``.
 
-    The template's requests are applied in one ``batchUpdate``; ``share`` (an e-mail) is
-    given edit access through the Drive API. Asks for the spreadsheets and Drive file
-    scopes only. ``sheetops init --google --title T [--share E]`` calls this."""
+    Without ``folder`` the sheet is created in the signed-in person's Drive
+    (``spreadsheets.create``); with it, in that Drive folder (Drive ``files.create`` with
+    ``parents`` and ``supportsAllDrives``), which is the only way for a service account: it
+    has no Drive storage and cannot own files, so without ``folder`` it is told so before
+    anything is sent to Google. The template's requests are applied in one ``batchUpdate``;
+    ``share`` (an e-mail) is given edit access through the Drive API. Asks for the
+    spreadsheets and Drive file scopes only. ``sheetops init --google`` calls this."""
     from ..templates.google import google_template_requests
 
-    account = None
     if client is None:
         client, account = authorized_client(create=True)
+    if is_service_account(account) and not folder:
+        raise AccessDenied(SERVICE_ACCOUNT_CANNOT_OWN)
     where = endpoints()
     api = SheetsApi(
         GspreadTransport(client),
@@ -333,8 +341,12 @@ def create_spreadsheet(
         retry=retry or RetryPolicy(),
         account=account,
     )
-    created = api.create({"properties": {"title": title}})
-    sheet_id = str(created["spreadsheetId"])
+    if folder:
+        sheet_id = _create_in_folder(api, title, folder)
+        created = api.get(sheet_id, "spreadsheetUrl,sheets.properties.sheetId")
+    else:
+        created = api.create({"properties": {"title": title}})
+        sheet_id = str(created["spreadsheetId"])
     first = [int(s["properties"]["sheetId"]) for s in created.get("sheets") or [] if "properties" in s]
     requests = (template or google_template_requests)()
     requests += [{"deleteSheet": {"sheetId": i}} for i in first]
@@ -349,3 +361,16 @@ def create_spreadsheet(
                 "open it and share it by hand."
             ) from None
     return sheet_id, url
+
+
+def _create_in_folder(api: SheetsApi, title: str, folder: str) -> str:
+    """A new, empty spreadsheet in Drive folder ``folder`` (a shared drive's too): its ID."""
+    who = api.account or "the Google account SheetOps signs in as"
+    try:
+        created = api.drive_create(title, folder)
+    except WorkbookNotFound:
+        raise BadArguments(
+            f"Google Drive has no folder {folder} that {who} can add files to; check the ID (the part of the "
+            f"folder's URL after /folders/) and add {who} to that shared drive as Content manager."
+        ) from None
+    return str(created["id"])

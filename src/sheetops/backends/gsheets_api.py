@@ -211,6 +211,13 @@ class SheetsApi:
     def create(self, body: Mapping[str, Any]) -> Any:
         return self.call("POST", f"{self.base}/v4/spreadsheets", "", body=encode(body))
 
+    def drive_create(self, title: str, folder: str) -> Any:
+        """Drive ``files.create`` of an empty spreadsheet in ``folder`` (shared drives too)."""
+        url = f"{self.drive_base}/drive/v3/files"
+        body = {"name": title, "mimeType": "application/vnd.google-apps.spreadsheet", "parents": [folder]}
+        params = {"supportsAllDrives": "true", "fields": "id,name,parents"}
+        return self.call("POST", url, folder, params=params, body=encode(body))
+
     def share(self, spreadsheet_id: str, email: str) -> Any:
         url = f"{self.drive_base}/drive/v3/files/{quote(spreadsheet_id, safe='')}/permissions"
         body = {"type": "user", "role": "writer", "emailAddress": email}
@@ -318,12 +325,12 @@ def access_error(reply: Reply, spreadsheet_id: str, account: str | None) -> Acce
     if reply.status == 401:
         return AccessDenied(
             "Google did not accept the credentials (they are missing, expired or revoked); sign in again "
-            f"with '{LOGIN_WITH_SCOPES}' or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
+            f"with 'sheetops login' (or '{LOGIN_WITH_SCOPES}') or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
         )
     if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "insufficient authentication scopes" in detail:
         return AccessDenied(
             "Google refused the request because the credentials SheetOps found were signed in without "
-            f"the Google Sheets scope; sign in again with '{LOGIN_WITH_SCOPES}' and try again."
+            f"the Google Sheets scope; sign in again with 'sheetops login' (or '{LOGIN_WITH_SCOPES}') and try again."
         )
     if reason == "storageQuotaExceeded":
         return AccessDenied(SERVICE_ACCOUNT_CANNOT_OWN)
