@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from ..backends import spreadsheet_id
 from ..backends.gsheets_api import RetryPolicy
 from ..errors import BadArguments, SheetOpsError
-from .pacing import Quota
 
 ALLOWED_ENV = "SHEETOPS_ALLOWED_SPREADSHEETS"
 REGISTRY_ENV = "SHEETOPS_SPREADSHEETS"
@@ -158,12 +157,12 @@ def retry_policy(env: Env | None = None, *, deadline: float | None = None) -> Re
     )
 
 
-def quota(env: Env | None = None) -> Quota:
-    """The per-minute, per-user Sheets quota of the functions' account (Google's default)."""
+def quota_per_minute(env: Env | None = None) -> tuple[int, int]:
+    """Read and write requests per minute per user the functions' account may make (Google's
+    default 60 and 60, unless an increase was granted and set)."""
     e = environ(env)
-    default = Quota()
-    reads = int(_number(e, "SHEETOPS_QUOTA_READS_PER_MINUTE", default.reads_per_minute))
-    writes = int(_number(e, "SHEETOPS_QUOTA_WRITES_PER_MINUTE", default.writes_per_minute))
+    reads = int(_number(e, "SHEETOPS_QUOTA_READS_PER_MINUTE", 60))
+    writes = int(_number(e, "SHEETOPS_QUOTA_WRITES_PER_MINUTE", 60))
     if reads < 1 or writes < 1:
         raise Misconfigured("SHEETOPS_QUOTA_READS_PER_MINUTE and SHEETOPS_QUOTA_WRITES_PER_MINUTE must be 1 or more.")
-    return Quota(reads, writes)
+    return reads, writes

@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import SheetOpsError
 from . import config
 from .logs import log, where
-from .pacing import Capacity, Turn, capacity, plan_minute
+from .pacing import Capacity, Quota, Turn, capacity, plan_minute
 from .pubsub import Message, Publisher, batches, session
 
 
@@ -77,7 +77,7 @@ def handle_dispatch(event: Any = None, *, publisher: Publisher | None = None) ->
     cap: Capacity | None = None
     try:
         sheets = config.registered_ids()
-        cap = capacity(config.quota())
+        cap = capacity(Quota(*config.quota_per_minute()))
         plan = plan_minute(sheets, event_time(event), cap)
         sheets = [t.spreadsheet for t in plan.turns]
         messages = refresh_messages(plan.turns)
