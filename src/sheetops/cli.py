@@ -73,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--google", action="store_true", help="create a new Google Sheet instead of a file")
     init.add_argument("--title", help="title of the new Google Sheet")
     init.add_argument("--share", help="email to share the new Google Sheet with")
+    init.add_argument("--folder", help="Drive folder ID to create the new Google Sheet in (a shared drive folder "
+                                       "when SheetOps runs as a service account)")
+
+    login = cmd("login", _login, "sign in to Google in the browser, with only the scopes SheetOps needs, "
+                                 "and keep the sign-in for later runs")
+    login.add_argument("--client-secrets", help="the OAuth client file (Desktop app) from the Google Cloud console "
+                                                "(default: client_secrets.json in the SheetOps config folder)")
+    login.add_argument("--no-browser", action="store_true", help="print the sign-in URL instead of opening a browser")
 
     run = cmd("run", _run, "refresh a workbook: check every row, compute payouts and reports, write them back")
     run.add_argument("workbook", help="an .xlsx/.xlsm path, a Google Sheets URL, or gsheet:<ID>")
@@ -120,7 +128,7 @@ def _init(args: argparse.Namespace) -> int:
             raise BadArguments("Give the new Google Sheet a name with --title, for example --title 'Lumi creators'.")
         from .backends.gsheets import create_spreadsheet
 
-        _, url = create_spreadsheet(args.title, share=args.share)
+        _, url = create_spreadsheet(args.title, share=args.share, folder=args.folder)
         print(url)
         return 0
     if not args.path:
@@ -144,6 +152,15 @@ def _init(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     write_excel_template(path, demo=demo)
     print(f"Wrote {path}" + (f" with demo data ({args.orders} order lines)." if args.demo else "."))
+    return 0
+
+
+def _login(args: argparse.Namespace) -> int:
+    from .backends.google_login import login
+
+    path = login(Path(args.client_secrets) if args.client_secrets else None, open_browser=not args.no_browser)
+    print(f"Signed in; SheetOps keeps the sign-in in {path} (readable by you only) and uses it for Google Sheets "
+          "from now on. Share each sheet with the account you signed in as.")
     return 0
 
 

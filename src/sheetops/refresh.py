@@ -180,9 +180,9 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
     step = on_step or (lambda _name: None)
     started_wall = dt.datetime.now().replace(microsecond=0)
     started = time.perf_counter()
-    tabs = resolve_tabs(backend)
     parse_as_of(as_of)
     with nullcontext() if dry_run else backend.lock() as lock_note:
+        tabs = resolve_tabs(backend)  # under the lock: a Google Sheet's lock take lists the tabs too
         step(f"Reading {backend.label}")
         grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
         grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
@@ -210,6 +210,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
                                           trigger=trigger, result=result.result, notes=notes,
                                           summary=result.summary())
             step("Writing the tool tabs")
+            plan.last = True
             try:
                 backend.apply(plan)
             except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
@@ -335,7 +336,7 @@ def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid 
     tab = run_log_tab(grids.get(schema.RUN_LOG), row)
     tab.name = tabs.get(tab.name, tab.name)
     try:
-        backend.apply(WritePlan(tabs=[tab]))
+        backend.apply(WritePlan(tabs=[tab], last=True))
     except Exception:  # the original failure matters more than the log row
         pass
 

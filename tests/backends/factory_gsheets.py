@@ -40,6 +40,13 @@ def client() -> Any:
     return _STATE["client"]
 
 
+def team_drive() -> str:
+    """A shared drive the session's service account may create files in (it owns none)."""
+    if "drive" not in _STATE:
+        _STATE["drive"] = server().shared_drive("SheetOps tests", members=[email()])
+    return str(_STATE["drive"])
+
+
 def email() -> str:
     server()
     return str(_STATE["email"])

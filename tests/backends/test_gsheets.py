@@ -348,7 +348,8 @@ def test_open_with_local_server_and_token(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_create_spreadsheet_applies_the_template() -> None:
     srv = factory.server()
-    sid, url = create_spreadsheet("Fall creators", client=factory.client(), base_url=srv.url)
+    sid, url = create_spreadsheet("Fall creators", client=factory.client(), base_url=srv.url,
+                                  folder=factory.team_drive())
     assert sid in url
     wb = factory.workbook(sid)
     names = wb.tab_names()
@@ -409,6 +410,7 @@ def test_create_says_where_the_sheet_is_when_sharing_fails() -> None:
     try:
         with pytest.raises(SheetOpsError, match=r"created at https://docs\.google\.com/.*share it by hand"):
             create_spreadsheet("Shared", share="mia@example.com", client=factory.client(), base_url=srv.url,
+                               folder=factory.team_drive(),
                                retry=RetryPolicy(sleep=lambda _s: None))
     finally:
         srv.traffic.clear_faults()
@@ -416,7 +418,7 @@ def test_create_says_where_the_sheet_is_when_sharing_fails() -> None:
 
 def test_create_shares_the_sheet() -> None:
     sid, _ = create_spreadsheet("Shared ok", share="mia@example.com", client=factory.client(),
-                                base_url=factory.server().url)
+                                base_url=factory.server().url, folder=factory.team_drive())
     assert sid
 
 

@@ -18,6 +18,9 @@ from sheetops.testing.sheets_server import SheetsServer
 from .conftest import TOKEN, TOPIC, Book, Function, send_event
 
 
+TOP_OF_THE_HOUR = {"time": "2026-11-18T09:00:00Z"}  # what a CloudEvent from Cloud Scheduler carries
+
+
 def sheet_ids(n: int) -> list[str]:
     return [f"Sheet{i:06d}abcdefghijklmnopqrstuvwxyz0123456" for i in range(n)]
 
@@ -38,11 +41,14 @@ def test_publishes_one_message_per_sheet_in_batches_of_1000(fresh_pubsub: PubSub
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     ids = sheet_ids(2345)
     monkeypatch.setenv("SHEETOPS_SPREADSHEETS", ",".join(ids))
-    done = handle_dispatch(None)
+    monkeypatch.setenv("SHEETOPS_QUOTA_READS_PER_MINUTE", "6000")  # after a quota increase: all in one minute
+    monkeypatch.setenv("SHEETOPS_QUOTA_WRITES_PER_MINUTE", "6000")
+    done = handle_dispatch(TOP_OF_THE_HOUR)
     assert done.error is None and len(done.message_ids) == 2345 and done.calls == 3
     assert fresh_pubsub.calls() == [(TOPIC, 1000), (TOPIC, 1000), (TOPIC, 345)]
     published = fresh_pubsub.published(TOPIC)
-    assert [m.json() for m in published] == [{"spreadsheet": i} for i in ids]
+    assert [m.json()["spreadsheet"] for m in published] == ids
+    assert published[0].json()["not_before"] == "2026-11-18T09:00:00.000Z"
     assert all(m.attributes["spreadsheet"] == i for m, i in zip(published, ids))
 
 
@@ -50,9 +56,9 @@ def test_retries_then_gives_up_with_a_log_line(fresh_pubsub: PubSubServer, monke
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SHEETOPS_SPREADSHEETS", "abc,def")
     fresh_pubsub.fail(503, times=2)
-    assert len(handle_dispatch(None).message_ids) == 2  # two 503s, then accepted
+    assert len(handle_dispatch(TOP_OF_THE_HOUR).message_ids) == 2  # two 503s, then accepted
     fresh_pubsub.fail(503, times=50)
-    done = handle_dispatch(None)
+    done = handle_dispatch(TOP_OF_THE_HOUR)
     assert done.message_ids == [] and "kept failing" in (done.error or "")
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line["severity"] == "ERROR" and line["error"] == "BackendUnavailable"
@@ -61,12 +67,12 @@ def test_retries_then_gives_up_with_a_log_line(fresh_pubsub: PubSubServer, monke
 def test_refusals_are_plain_sentences(fresh_pubsub: PubSubServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHEETOPS_SPREADSHEETS", "abc")
     monkeypatch.setenv("SHEETOPS_REFRESH_TOPIC", "projects/sheetops-local/topics/nope")
-    assert "no Pub/Sub topic" in (handle_dispatch(None).error or "")
+    assert "no Pub/Sub topic" in (handle_dispatch(TOP_OF_THE_HOUR).error or "")
     monkeypatch.setenv("SHEETOPS_REFRESH_TOPIC", TOPIC)
     monkeypatch.setenv("SHEETOPS_GOOGLE_TOKEN", "ya29.wrong")
-    assert "roles/pubsub.publisher" in (handle_dispatch(None).error or "")
+    assert "roles/pubsub.publisher" in (handle_dispatch(TOP_OF_THE_HOUR).error or "")
     monkeypatch.setenv("SHEETOPS_REFRESH_TOPIC", "sheetops-refresh")  # no project given
-    assert "SHEETOPS_REFRESH_TOPIC" in (handle_dispatch(None).error or "")
+    assert "SHEETOPS_REFRESH_TOPIC" in (handle_dispatch(TOP_OF_THE_HOUR).error or "")
     assert fresh_pubsub.published() == []
 
 
@@ -105,3 +111,36 @@ def test_dispatch_function_publishes_and_the_push_refreshes_each_sheet(
         assert [r[2] for r in sheets.cells(book[role], "Run Log")[1:]] == ["schedule"]
     [line] = [e for e in dispatch_fn.log_lines() if e.get("trigger") == "dispatch"]
     assert line["published"] == 2 and line["calls"] == 1 and line["severity"] == "INFO"
+
+
+def test_turns_keep_one_account_within_its_per_minute_quota(fresh_pubsub: PubSubServer,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """1,000 sheets with Google's default quota: 24 a minute, 2.5 s apart, all within the hour."""
+    ids = sheet_ids(1000)
+    monkeypatch.setenv("SHEETOPS_SPREADSHEETS", ",".join(ids))
+    seen: list[str] = []
+    for minute in range(60):
+        done = handle_dispatch({"time": f"2026-11-18T09:{minute:02d}:00Z"})
+        assert done.error is None and len(done.message_ids) <= 24
+        seen += done.spreadsheets
+    assert sorted(seen) == sorted(ids)  # each sheet once an hour
+    published = [m.json() for m in fresh_pubsub.published(TOPIC)]
+    assert [p["not_before"] for p in published[:3]] == ["2026-11-18T09:00:00.000Z", "2026-11-18T09:00:02.500Z",
+                                                        "2026-11-18T09:00:05.000Z"]
+    assert published[24]["not_before"] == "2026-11-18T09:01:00.000Z"
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert line["per_minute"] == 24 and line["per_hour"] == 1440 and "24 sheets a minute, 1,440 an hour" in line["message"]
+
+
+def test_more_sheets_than_an_hour_holds_take_turns_with_a_warning(fresh_pubsub: PubSubServer,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    ids = sheet_ids(2000)
+    monkeypatch.setenv("SHEETOPS_SPREADSHEETS", ",".join(ids))
+    first_hour = [s for m in range(60) for s in handle_dispatch({"time": f"2026-11-18T09:{m:02d}:00Z"}).spreadsheets]
+    second_hour = [s for m in range(60) for s in handle_dispatch({"time": f"2026-11-18T10:{m:02d}:00Z"}).spreadsheets]
+    assert len(first_hour) == len(second_hour) == 1440
+    assert set(first_hour) | set(second_hour) == set(ids)  # nobody waits more than two hours
+    warnings = [json.loads(x) for x in capsys.readouterr().out.splitlines() if '"WARNING"' in x]
+    assert len(warnings) == 2 and "more service accounts" in warnings[0]["message"]

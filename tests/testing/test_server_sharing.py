@@ -31,7 +31,9 @@ def test_created_sheets_belong_to_their_creator(server: SheetsServer) -> None:
     bot = gspread_client(server, server.service_account(client_email=BOT)[1])
     other_creds = server.service_account(client_email="other@agency-project.iam.gserviceaccount.com")[1]
     other = gspread_client(server, other_creds)
-    sh = bot.create("Fall creators")
+    with pytest.raises(gspread.exceptions.APIError, match="Service Accounts do not have storage quota"):
+        bot.create("Fall creators")  # a service account cannot own files in its own Drive
+    sh = bot.create("Fall creators", folder_id=server.shared_drive("Agency", members=[BOT]))
     assert bot.open_by_key(sh.id).title == "Fall creators"
     with pytest.raises(PermissionError) as err:  # gspread's open_by_key turns a 403 into PermissionError
         other.open_by_key(sh.id)

@@ -290,7 +290,9 @@ def test_update_cells_writes_typed_values_and_formats(server: SheetsServer, gc: 
 
 
 def test_gspread_worksheet_operations(server: SheetsServer, gc: gspread.Client) -> None:
-    sh = gc.create("Fresh book")
+    # a service account owns no files: it creates in a shared drive it is a member of
+    team = server.shared_drive("Team", members=["sheetops-test@local-project.iam.gserviceaccount.com"])
+    sh = gc.create("Fresh book", folder_id=team)
     assert gc.open("Fresh book").id == sh.id
     ws = sh.add_worksheet("Orders", rows=5, cols=3)
     ws.append_rows([["Order ID", "GMV"], ["576", "19.99"]], value_input_option="USER_ENTERED")

@@ -127,3 +127,33 @@ def test_log_lines_are_one_json_object_each() -> None:
     log("INFO", "Refreshed x\nwith two lines", stream=stream, spreadsheet="x", issues={"error": 0})
     [line] = stream.getvalue().splitlines()
     assert json.loads(line)["severity"] == "INFO" and json.loads(line)["spreadsheet"] == "x"
+
+
+# --- pacing: one account within its per-minute quota (issue #18, part 5) --------------------
+
+
+def test_capacity_from_the_quotas_and_the_cost_of_a_refresh() -> None:
+    from sheetops.cloud.pacing import Quota, RefreshCost, capacity
+
+    default = capacity(Quota())
+    assert (default.per_minute, default.per_hour, default.spacing_seconds) == (24, 1440, 2.5)
+    assert capacity(Quota(300, 300)).per_minute == 120  # after a quota increase
+    assert capacity(Quota(), RefreshCost(reads=6, writes=3)).per_minute == 8  # the old cost: 8 a minute
+    assert capacity(Quota(1, 1)).per_minute == 1
+
+
+def test_a_turn_waits_until_its_time_and_never_long() -> None:
+    import datetime as dt
+
+    from sheetops.cloud.events import MAX_TURN_WAIT, parse_message, wait_for_turn
+
+    batch = parse_message(b'{"spreadsheet": "abc", "not_before": "2026-11-18T09:00:02.5Z"}')
+    assert batch.not_before == dt.datetime(2026, 11, 18, 9, 0, 2, 500000, tzinfo=dt.timezone.utc)
+    slept: list[float] = []
+    at = dt.datetime(2026, 11, 18, 9, 0, 0, tzinfo=dt.timezone.utc)
+    assert wait_for_turn(batch.not_before, now=lambda: at, sleep=slept.append) == 2.5
+    assert wait_for_turn(batch.not_before, now=lambda: at + dt.timedelta(minutes=5), sleep=slept.append) == 0.0
+    assert wait_for_turn(at + dt.timedelta(hours=3), now=lambda: at, sleep=slept.append) == MAX_TURN_WAIT
+    assert slept == [2.5, MAX_TURN_WAIT]
+    with pytest.raises(Exception, match="not_before"):
+        parse_message(b'{"spreadsheet": "abc", "not_before": "soon"}')

@@ -133,7 +133,7 @@ def test_retries_429_503_and_connection_errors_then_succeeds() -> None:
     sleeps: list[float] = []
     script = _Script(429, 503, ConnectionError("reset"), 200)
     assert _api(script, sleeps).get("id", "sheets") == {"ok": True}
-    assert script.calls == 4 and sleeps == [1.0, 2.0, 4.0]
+    assert script.calls == 4 and sleeps == [5.0, 1.0, 2.0]  # a quota waits longer than a blip
 
 
 def test_gives_up_after_attempts_with_a_plain_sentence() -> None:
@@ -193,3 +193,58 @@ def test_token_only_for_loopback_servers() -> None:
     assert client.http_client.session.headers["Authorization"] == "Bearer t" and account is None
     assert google_auth.is_loopback("http://localhost:1") and google_auth.is_loopback("http://[::1]:2")
     assert not google_auth.is_loopback("http://127.example.com")
+
+
+# --- 429: wait for the next quota window, within the run's time budget (issue #18) -------
+
+
+class _Quota:
+    """A transport answering 429 (with Google's quota ErrorInfo) ``n`` times, then 200."""
+
+    def __init__(self, n: int, retry_after: float | None = None) -> None:
+        self.n, self.retry_after, self.calls = n, retry_after, 0
+
+    def __call__(self, method: str, url: str, *, params: Any, body: Any) -> Reply:
+        self.calls += 1
+        if self.calls > self.n:
+            return Reply(200, {"ok": True})
+        info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+                "metadata": {"quota_limit": "ReadRequestsPerMinutePerUser"}}
+        return Reply(429, {"error": {"code": 429, "message": "Quota exceeded", "details": [info]}},
+                     retry_after=self.retry_after)
+
+
+def test_429_waits_grow_to_a_quota_window_and_then_succeed() -> None:
+    sleeps: list[float] = []
+    api = SheetsApi(_Quota(5), retry=RetryPolicy(sleep=sleeps.append, jitter=lambda: 1.0, quota_max_wait=500))
+    assert api.get("id", "x") == {"ok": True}
+    assert sleeps == [5.0, 10.0, 20.0, 40.0, 60.0]  # never longer than the minute a quota lasts
+
+
+def test_429_follows_retry_after() -> None:
+    sleeps: list[float] = []
+    api = SheetsApi(_Quota(2, retry_after=7.0), retry=RetryPolicy(sleep=sleeps.append))
+    assert api.get("id", "x") == {"ok": True} and sleeps == [7.0, 7.0]
+
+
+def test_429_gives_up_before_the_deadline_with_a_sentence_about_quotas() -> None:
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(s: float) -> None:
+        sleeps.append(s)
+        now[0] += s
+
+    policy = RetryPolicy(sleep=sleep, jitter=lambda: 1.0, quota_max_wait=10_000, deadline=100.0, clock=lambda: now[0])
+    api = SheetsApi(_Quota(100), retry=policy, account="runner@p.iam.gserviceaccount.com")
+    with pytest.raises(BackendUnavailable, match=r"per-minute quota \(ReadRequestsPerMinutePerUser\) of runner@p"):
+        api.get("id", "x")
+    assert sum(sleeps) <= 100.0 and sleeps == [5.0, 10.0, 20.0, 40.0]  # the next 60 s would pass the deadline
+
+
+def test_retry_after_header_in_seconds_or_as_a_date() -> None:
+    from sheetops.backends.gsheets_api import retry_after_seconds
+
+    assert retry_after_seconds({"Retry-After": "12"}) == 12.0
+    assert retry_after_seconds({}) is None and retry_after_seconds(None) is None
+    assert retry_after_seconds({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0  # in the past

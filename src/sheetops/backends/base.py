@@ -276,6 +276,9 @@ class WritePlan:
     tabs: list[TabWrite] = field(default_factory=list)
     edits: list[TabEdit] = field(default_factory=list)
     late_edits: KeepsLateEdits | None = None
+    last: bool = False
+    """The run's last write under its run lock: a backend may release the lock in the same
+    atomic step (the Google Sheets backend does, saving a request)."""
     """Set by a refresh that writes Payouts: re-read that tab just before writing, call
     ``late_edits.keep(grid)``, then write the plan (see ``KeepsLateEdits``)."""
 

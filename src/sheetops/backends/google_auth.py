@@ -1,7 +1,9 @@
 """Where Google requests go and which credentials they carry.
 
-- Credentials come from Application Default Credentials (``google.auth.default``) with
-  only the spreadsheets scope; the Drive file scope is added only to create spreadsheets.
+- Credentials come from the person's own sign-in stored by ``sheetops login``
+  (``google_login``), else from Application Default Credentials (``google.auth.default``)
+  with only the spreadsheets scope; the Drive file scope is added only to create
+  spreadsheets.
 - ``SHEETOPS_SHEETS_API=http://127.0.0.1:PORT`` sends every Sheets (and Drive) request to
   a local server instead of Google, e.g. ``sheetops.testing.sheets_server``.
 - ``SHEETOPS_GOOGLE_TOKEN=<token>`` is sent as the bearer token instead of loading
@@ -14,8 +16,10 @@ Nothing here runs at import time; credentials load when a client is made.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +38,9 @@ LOGIN_WITH_SCOPES = (
 with 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT)."""
 API_ENV = "SHEETOPS_SHEETS_API"
 TOKEN_ENV = "SHEETOPS_GOOGLE_TOKEN"
+CONFIG_ENV = "SHEETOPS_CONFIG_DIR"
+CREDENTIALS_FILE = "credentials.json"
+CLIENT_SECRETS_FILE = "client_secrets.json"
 
 
 @dataclass(frozen=True)
@@ -96,16 +103,20 @@ def authorized_client(
 
 
 def load_credentials(*, create: bool = False) -> Any:
-    """Application Default Credentials with the spreadsheets scope (and Drive file)."""
+    """The stored ``sheetops login`` credential, else Application Default Credentials with
+    the spreadsheets scope (and Drive file)."""
     import google.auth
     from google.auth.exceptions import DefaultCredentialsError
 
+    stored = stored_credentials()
+    if stored is not None:
+        return stored
     scopes = [SHEETS_SCOPE, DRIVE_FILE_SCOPE] if create else [SHEETS_SCOPE]
     try:
         credentials, _project = google.auth.default(scopes=scopes)
     except DefaultCredentialsError:
         raise AccessDenied(
-            f"No Google credentials were found; run '{LOGIN_WITH_SCOPES}', "
+            f"No Google credentials were found; sign in with 'sheetops login' (or '{LOGIN_WITH_SCOPES}'), "
             "or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file."
         ) from None
     return credentials
@@ -117,3 +128,39 @@ def account_email(credentials: Any) -> str | None:
     if isinstance(email, str) and "@" in email:
         return email
     return None
+
+
+def is_service_account(email: str | None) -> bool:
+    """True for a service account's e-mail (``...@PROJECT.iam.gserviceaccount.com``)."""
+    return bool(email) and str(email).lower().endswith(".gserviceaccount.com")
+
+
+# -- a person's own sign-in, stored by ``sheetops login`` (``google_login``) ----------------
+def config_dir(environ: "os._Environ[str] | dict[str, str] | None" = None) -> Path:
+    """Where SheetOps keeps a person's sign-in: ``$SHEETOPS_CONFIG_DIR``, else
+    ``$XDG_CONFIG_HOME/sheetops``, else ``~/.config/sheetops``."""
+    env = os.environ if environ is None else environ
+    if (env.get(CONFIG_ENV) or "").strip():
+        return Path(env[CONFIG_ENV].strip()).expanduser()
+    base = (env.get("XDG_CONFIG_HOME") or "").strip()
+    return (Path(base) if base else Path.home() / ".config") / "sheetops"
+
+
+def stored_credentials(environ: "os._Environ[str] | dict[str, str] | None" = None) -> Any:
+    """The credential ``sheetops login`` stored (authorized-user JSON), or None."""
+    path = config_dir(environ) / CREDENTIALS_FILE
+    if not path.is_file():
+        return None
+    from google.oauth2.credentials import Credentials
+
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        credentials = Credentials.from_authorized_user_info(info)  # type: ignore[no-untyped-call]
+    except (ValueError, KeyError):
+        raise AccessDenied(f"The sign-in stored in {path} is damaged; run 'sheetops login' again.") from None
+    # google-auth always sends a stored sign-in to Google's token endpoint; a local test
+    # server's (loopback) endpoint is kept only while the API itself is a local server.
+    token_uri = str(info.get("token_uri") or "")
+    if is_loopback(token_uri) and endpoints(environ).local:
+        credentials = credentials.with_token_uri(token_uri)
+    return credentials

@@ -1,19 +1,23 @@
 """The Google Sheets backend: one spreadsheet, read and written through Sheets API v4.
 
-Requests per refresh are constant in the number of rows:
+Requests per refresh are constant in the number of rows: two writes and one or two reads.
 
-- ``read``: one ``spreadsheets.get`` (sheet properties only; shared with ``tab_names``)
-  and one ``values.batchGet`` of every requested tab (unformatted values, date serials);
-- ``apply``: one ``spreadsheets.get`` and one atomic ``spreadsheets.batchUpdate`` holding
-  every tab and edit of the plan; a refresh's plan adds one ``values.batchGet`` of Payouts
+- ``lock``: one ``batchUpdate`` takes the run lock and answers with the spreadsheet's tabs
+  (see ``gsheets_lock``), which ``tab_names``, ``read`` and ``apply`` then use;
+- ``read``: one ``values.batchGet`` of every requested tab (unformatted values, date
+  serials); without the lock (a dry run) one ``spreadsheets.get`` first;
+- ``apply``: one atomic ``spreadsheets.batchUpdate`` holding every tab and edit of the plan,
+  and, for the last write of a run (``WritePlan.last``), the lock's release. The tabs it
+  writes by are those the lock take saw; if people changed tabs meanwhile so that Google
+  refuses the write (nothing applied), the tabs are read again and the write is rebuilt
+  once. A refresh's plan adds one ``values.batchGet`` of Payouts
   just before the ``batchUpdate``, so that what people typed meanwhile is kept
   (``sheetops.late_edits``; Google has no conditional write, so an edit typed during that
   last request's round trip is the one that can still be lost). When that body would exceed ``max_request_bytes``
   (Google advises about 2 MB), the biggest tabs go through hidden staging tabs (see
   ``gsheets_staging``): a prepare request, data chunks bounded by bytes, then the one
   atomic swap;
-- ``lock``: see ``gsheets_lock`` (three requests to take, one to release, one per heartbeat
-  every 15 seconds while a run lasts).
+- a heartbeat: one small write every 15 seconds while a run lasts longer than that.
 
 Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
 Application Default Credentials (``google_auth``).
@@ -26,10 +30,11 @@ import random
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
-from ..errors import SheetOpsError
+from ..errors import AccessDenied, BadArguments, RefreshRunning, SheetOpsError, WorkbookNotFound
 from .base import Grid, TabEdit, TabWrite, WritePlan
-from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints
-from .gsheets_api import GspreadTransport, RetryPolicy, SheetsApi, Transport, encode
+from .google_auth import GOOGLE_DRIVE_API, authorized_client, endpoints, is_service_account
+from .gsheets_api import (SERVICE_ACCOUNT_CANNOT_OWN, GspreadTransport, RequestRejected, RetryPolicy, SheetsApi,
+                          Transport, encode)
 from .gsheets_cells import quote_tab, read_rows
 from .gsheets_lock import HEARTBEAT_EVERY, LOCK_TAB, STALE_AFTER, SheetLock, utc_now
 from .heartbeat import Heartbeat
@@ -91,6 +96,8 @@ class GoogleSheetsWorkbook:
         self.lock_stale_after = lock_stale_after
         self.clock = clock
         self._sheets: list[SheetInfo] | None = None
+        self._fresh = False  # _sheets came with APPLY_FIELDS from the lock take
+        self._held: SheetLock | None = None
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -101,12 +108,18 @@ class GoogleSheetsWorkbook:
 
     # -- reading ------------------------------------------------------------------
     def _metadata(self, fields: str = META_FIELDS) -> list[SheetInfo]:
-        data = self.api.get(self.spreadsheet_id, fields)
+        self._took_metadata(self.api.get(self.spreadsheet_id, fields))
+        self._fresh = False
+        assert self._sheets is not None
+        return self._sheets
+
+    def _took_metadata(self, data: dict[str, Any]) -> None:
+        """The spreadsheet's title and tabs (with protections and charts when asked for)."""
         title = (data.get("properties") or {}).get("title")
         if title:
             self.label = str(title)
         self._sheets = parse_sheets(data)
-        return self._sheets
+        self._fresh = True
 
     def _known(self) -> list[SheetInfo]:
         return self._sheets if self._sheets is not None else self._metadata()
@@ -149,12 +162,41 @@ class GoogleSheetsWorkbook:
 
     # -- writing ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
-        """Write the whole plan in one atomic ``batchUpdate`` (or staged, then swapped)."""
+        """Write the whole plan in one atomic ``batchUpdate`` (or staged, then swapped); the
+        last write of a run also deletes the run lock, in the same atomic step."""
         if plan.is_empty:
             return
-        self._sheets = None
-        sheets = self._metadata(APPLY_FIELDS)
-        self._sheets = None  # the next read looks again
+        if self._held is not None and self._held.sheet_id is None:
+            raise RefreshRunning(f"This run no longer holds the run lock of {self.label}, so it writes nothing more.")
+        cached = self._sheets if self._fresh else None
+        sheets = cached if cached is not None else self._metadata(APPLY_FIELDS)
+        self._sheets, self._fresh = None, False  # the next read looks again
+        try:
+            self._apply_to(plan, sheets)
+        except RequestRejected as exc:
+            if cached is None:
+                raise
+            # The tabs changed since the lock was taken (Google applied nothing), or the answer
+            # to our write was lost and its retry refused: look again.
+            sheets = self._metadata(APPLY_FIELDS)
+            self._sheets, self._fresh = None, False
+            held = self._held if plan.last else None
+            if held is not None and held.sheet_id is not None and all(
+                    s.sheet_id != held.sheet_id for s in sheets if s.title == LOCK_TAB):
+                held.released()
+                if exc.maybe_applied:  # only our write deletes our lock tab: it was applied
+                    return
+                raise RefreshRunning(
+                    f"This refresh of {self.label} paused for over a minute and another refresh took its run "
+                    "lock over, so it wrote nothing; the other refresh is writing the results."
+                ) from None
+            if exc.maybe_applied:
+                raise
+            self._apply_to(plan, sheets)
+
+    def _apply_to(self, plan: WritePlan, sheets: list[SheetInfo]) -> None:
+        held = self._held if plan.last else None
+        release = held.release_requests() if held is not None else []
         by_title = {s.title: s for s in sheets}
         taken = {s.sheet_id for s in sheets}
         gids = {s.title: s.sheet_id for s in sheets if not _is_own(s.title)}
@@ -182,10 +224,12 @@ class GoogleSheetsWorkbook:
             staged.append(tab)
             total -= sizes[tab.name]
         if not staged:
-            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits)
+            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits + release)
             self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
-            return
-        self._apply_staged(plan, staged, gids, by_title, stale, taken)
+        else:
+            self._apply_staged(plan, staged, gids, by_title, stale, taken, release)
+        if held is not None and release:
+            held.released()
 
     def _read_now(self, name: str, by_title: dict[str, SheetInfo]) -> Grid | None:
         if name not in by_title:
@@ -215,6 +259,7 @@ class GoogleSheetsWorkbook:
         by_title: dict[str, SheetInfo],
         stale: list[Request],
         taken: set[int],
+        release: list[Request],
     ) -> None:
         """Write ``staged`` tabs into hidden tabs, then swap them in with the rest."""
         staged_names = {t.name for t in staged}
@@ -229,7 +274,7 @@ class GoogleSheetsWorkbook:
             old = by_title.get(tab.name)
             final += swap_requests(tab, staging_ids[tab.name], old.sheet_id if old else None, old.index if old else None)
         final += [r for t in plan.tabs if t.name not in staged_names for r in self._tab(t, gids, by_title)]
-        final += self._edits(plan.edits, gids, by_title)
+        final += self._edits(plan.edits, gids, by_title) + release
         try:
             self.api.batch_update(self.spreadsheet_id, encode({"requests": prepare}))
             for body in value_bodies:
@@ -258,15 +303,17 @@ class GoogleSheetsWorkbook:
     def lock(self) -> Iterator[str | None]:
         """Hold the run lock recorded in the spreadsheet (``gsheets_lock``), renewed by a
         heartbeat; yields a sentence when a dead run's lock was taken over."""
-        if self._sheets is None:
-            self._metadata()
         held = SheetLock(self.api, self.spreadsheet_id, self.label, stale_after=self.lock_stale_after,
-                         clock=self.clock, editor=self.api.account)
+                         clock=self.clock, editor=self.api.account, meta_fields=APPLY_FIELDS,
+                         on_metadata=self._took_metadata)
         held.acquire()
+        self.label = held.label
+        self._held = held
         try:
             with Heartbeat(held.heartbeat, min(HEARTBEAT_EVERY, self.lock_stale_after / 4)):
                 yield held.took_over
         finally:
+            self._held = None
             held.release()
 
 
@@ -288,21 +335,28 @@ def create_spreadsheet(
     title: str,
     share: str | None = None,
     *,
+    folder: str | None = None,
     template: Callable[[], list[Request]] | None = None,
     client: Any = None,
+    account: str | None = None,
     base_url: str | None = None,
     retry: RetryPolicy | None = None,
 ) -> tuple[str, str]:
     """Create a new SheetOps Google Sheet titled ``title``: ``(spreadsheet ID, URL)``.
 
-    The template's requests are applied in one ``batchUpdate``; ``share`` (an e-mail) is
-    given edit access through the Drive API. Asks for the spreadsheets and Drive file
-    scopes only. ``sheetops init --google --title T [--share E]`` calls this."""
+    Without ``folder`` the sheet is created in the signed-in person's Drive
+    (``spreadsheets.create``); with it, in that Drive folder (Drive ``files.create`` with
+    ``parents`` and ``supportsAllDrives``), which is the only way for a service account: it
+    has no Drive storage and cannot own files, so without ``folder`` it is told so before
+    anything is sent to Google. The template's requests are applied in one ``batchUpdate``;
+    ``share`` (an e-mail) is given edit access through the Drive API. Asks for the
+    spreadsheets and Drive file scopes only. ``sheetops init --google`` calls this."""
     from ..templates.google import google_template_requests
 
-    account = None
     if client is None:
         client, account = authorized_client(create=True)
+    if is_service_account(account) and not folder:
+        raise AccessDenied(SERVICE_ACCOUNT_CANNOT_OWN)
     where = endpoints()
     api = SheetsApi(
         GspreadTransport(client),
@@ -311,8 +365,12 @@ def create_spreadsheet(
         retry=retry or RetryPolicy(),
         account=account,
     )
-    created = api.create({"properties": {"title": title}})
-    sheet_id = str(created["spreadsheetId"])
+    if folder:
+        sheet_id = _create_in_folder(api, title, folder)
+        created = api.get(sheet_id, "spreadsheetUrl,sheets.properties.sheetId")
+    else:
+        created = api.create({"properties": {"title": title}})
+        sheet_id = str(created["spreadsheetId"])
     first = [int(s["properties"]["sheetId"]) for s in created.get("sheets") or [] if "properties" in s]
     requests = (template or google_template_requests)()
     requests += [{"deleteSheet": {"sheetId": i}} for i in first]
@@ -327,3 +385,16 @@ def create_spreadsheet(
                 "open it and share it by hand."
             ) from None
     return sheet_id, url
+
+
+def _create_in_folder(api: SheetsApi, title: str, folder: str) -> str:
+    """A new, empty spreadsheet in Drive folder ``folder`` (a shared drive's too): its ID."""
+    who = api.account or "the Google account SheetOps signs in as"
+    try:
+        created = api.drive_create(title, folder)
+    except WorkbookNotFound:
+        raise BadArguments(
+            f"Google Drive has no folder {folder} that {who} can add files to; check the ID (the part of the "
+            f"folder's URL after /folders/) and add {who} to that shared drive as Content manager."
+        ) from None
+    return str(created["id"])

@@ -3,10 +3,15 @@
 Requests go through a ``Transport`` (by default a gspread client's authorized session), so
 tests can count requests or inject failures without patching. Every call:
 
-- retries 429/500/502/503/504 and connection errors with capped exponential back-off and
+- retries 500/502/503/504 and connection errors with capped exponential back-off and
   full jitter, at most ``RetryPolicy.attempts`` times and ``RetryPolicy.max_wait`` seconds
   of sleeping in total, then raises ``BackendUnavailable`` (gspread's own back-off client
   never gives up; a scheduled refresh must);
+- waits out a 429 (a per-minute quota used up) until the next quota window: ``Retry-After``
+  when Google sends it, else growing waits up to a minute (the quotas are per minute), for
+  as long as the time budget allows (``RetryPolicy.quota_max_wait`` and ``deadline``: a
+  cloud function's timeout), then raises ``BackendUnavailable`` with a sentence about
+  quotas;
 - turns 401/403 into ``AccessDenied`` with one sentence naming Google's reason and its fix
   (sign in with the Sheets scope, enable the API, or share the sheet with the account's
   e-mail) and 404 into ``WorkbookNotFound``;
@@ -15,16 +20,23 @@ tests can count requests or inject failures without patching. Every call:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping, Protocol, Sequence
 from urllib.parse import quote
 
 from ..errors import AccessDenied, BackendUnavailable, SheetOpsError, WorkbookNotFound
 from .google_auth import LOGIN_WITH_SCOPES
 
+SERVICE_ACCOUNT_CANNOT_OWN = (
+    "A service account cannot own files (it has no Drive storage), so it cannot create a spreadsheet in its own "
+    "Drive; create it in a shared drive folder the service account is a member of, with --folder FOLDER_ID, "
+    "or sign in as a person with 'sheetops login' and run the command again."
+)
 Params = Mapping[str, str | int | bool | Sequence[str]]
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -32,9 +44,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 class RequestRejected(SheetOpsError):
     """Google refused a request as invalid (HTTP 400); nothing of it was applied."""
 
-    def __init__(self, message: str, *, detail: str = "") -> None:
+    def __init__(self, message: str, *, detail: str = "", maybe_applied: bool = False) -> None:
         super().__init__(message)
         self.detail = detail
+        self.maybe_applied = maybe_applied
+        """A first attempt's answer was lost, so that attempt may have been applied."""
 
 
 @dataclass
@@ -44,6 +58,8 @@ class Reply:
     status: int
     data: Any = None
     text: str = ""
+    retry_after: float | None = None
+    """Seconds from a ``Retry-After`` header (429/503), when the answer had one."""
 
 
 class Transport(Protocol):
@@ -77,12 +93,34 @@ def _reply(response: Any) -> Reply:
         data = response.json() if text else None
     except ValueError:
         data = None
-    return Reply(response.status_code, data, text)
+    return Reply(response.status_code, data, text, retry_after=retry_after_seconds(getattr(response, "headers", None)))
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """A ``Retry-After`` header in seconds (delta-seconds or an HTTP date), else None."""
+    value = (headers or {}).get("Retry-After") if hasattr(headers, "get") else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
 
 
 @dataclass
 class RetryPolicy:
-    """Capped exponential back-off with full jitter; ``sleep`` is injectable for tests."""
+    """Capped exponential back-off with full jitter; ``sleep`` is injectable for tests.
+
+    429s (quota) have their own budget: waits of ``quota_base`` seconds doubling up to
+    ``quota_window`` (Google's quotas are per minute, so a minute always opens a new
+    window), or what ``Retry-After`` says, while the waiting stays within
+    ``quota_max_wait`` seconds and ends before ``deadline`` (a ``clock()`` value: the cloud
+    function's timeout minus the time the rest of the refresh needs)."""
 
     attempts: int = 5
     base: float = 1.0
@@ -90,10 +128,30 @@ class RetryPolicy:
     max_wait: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random
+    quota_base: float = 5.0
+    quota_window: float = 60.0
+    quota_max_wait: float = 150.0
+    deadline: float | None = None
+    clock: Callable[[], float] = time.monotonic
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based)."""
         return float(min(self.cap, self.base * 2 ** (attempt - 1)) * self.jitter())
+
+    def quota_delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait after the ``attempt``-th 429 in a row (1-based): ``Retry-After``
+        when given, else a growing share of the quota window, with a little jitter."""
+        if retry_after is not None:
+            return float(retry_after)
+        wait = min(self.quota_window, self.quota_base * 2 ** (attempt - 1))
+        return float(wait * (0.8 + 0.2 * self.jitter()))
+
+    def quota_budget(self, waited: float) -> float:
+        """Seconds of quota waiting still allowed (by ``quota_max_wait`` and ``deadline``)."""
+        left = self.quota_max_wait - waited
+        if self.deadline is not None:
+            left = min(left, self.deadline - self.clock())
+        return max(0.0, left)
 
 
 def encode(body: Any) -> bytes:
@@ -116,8 +174,11 @@ class SheetsApi:
         return f"{self.base}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}{suffix}"
 
     # -- the calls ---------------------------------------------------------------------
-    def get(self, spreadsheet_id: str, fields: str) -> Any:
-        return self.call("GET", self.url(spreadsheet_id), spreadsheet_id, params={"fields": fields})
+    def get(self, spreadsheet_id: str, fields: str, *, ranges: Sequence[str] = ()) -> Any:
+        params: dict[str, Any] = {"fields": fields}
+        if ranges:
+            params["ranges"] = list(ranges)
+        return self.call("GET", self.url(spreadsheet_id), spreadsheet_id, params=params)
 
     def values_batch_get(self, spreadsheet_id: str, ranges: Sequence[str]) -> Any:
         params: dict[str, Any] = {
@@ -141,11 +202,21 @@ class SheetsApi:
     def values_batch_update(self, spreadsheet_id: str, body: bytes) -> Any:
         return self.call("POST", self.url(spreadsheet_id, "/values:batchUpdate"), spreadsheet_id, body=body)
 
-    def batch_update(self, spreadsheet_id: str, body: bytes) -> Any:
-        return self.call("POST", self.url(spreadsheet_id, ":batchUpdate"), spreadsheet_id, body=body)
+    def batch_update(self, spreadsheet_id: str, body: bytes, *, fields: str | None = None) -> Any:
+        """``spreadsheets.batchUpdate``; ``fields`` trims the answer (e.g. the
+        ``updatedSpreadsheet`` asked for with ``includeSpreadsheetInResponse``)."""
+        params = {"fields": fields} if fields else None
+        return self.call("POST", self.url(spreadsheet_id, ":batchUpdate"), spreadsheet_id, params=params, body=body)
 
     def create(self, body: Mapping[str, Any]) -> Any:
         return self.call("POST", f"{self.base}/v4/spreadsheets", "", body=encode(body))
+
+    def drive_create(self, title: str, folder: str) -> Any:
+        """Drive ``files.create`` of an empty spreadsheet in ``folder`` (shared drives too)."""
+        url = f"{self.drive_base}/drive/v3/files"
+        body = {"name": title, "mimeType": "application/vnd.google-apps.spreadsheet", "parents": [folder]}
+        params = {"supportsAllDrives": "true", "fields": "id,name,parents"}
+        return self.call("POST", url, folder, params=params, body=encode(body))
 
     def share(self, spreadsheet_id: str, email: str) -> Any:
         url = f"{self.drive_base}/drive/v3/files/{quote(spreadsheet_id, safe='')}/permissions"
@@ -158,11 +229,10 @@ class SheetsApi:
         self, method: str, url: str, spreadsheet_id: str, *, params: Params | None = None, body: bytes | None = None
     ) -> Any:
         """Send with retries; the parsed JSON answer, or an exception with a plain sentence."""
-        waited = 0.0
-        attempt = 0
+        waited = quota_waited = 0.0
+        attempt = quota_attempt = 0
         maybe_applied = False  # a write whose answer was lost may have been applied
         while True:
-            attempt += 1
             reply: Reply | None
             try:
                 reply = self.transport(method, url, params=params, body=body)
@@ -172,9 +242,18 @@ class SheetsApi:
             if reply is not None:
                 if 200 <= reply.status < 300:
                     return reply.data if reply.data is not None else {}
+                if reply.status == 429:  # a quota: wait for its next window, within the budget
+                    quota_attempt += 1
+                    pause = self.retry.quota_delay(quota_attempt, reply.retry_after)
+                    if pause > self.retry.quota_budget(quota_waited):
+                        raise BackendUnavailable(quota_sentence(reply, quota_attempt, quota_waited, self.account))
+                    self.retry.sleep(pause)
+                    quota_waited += pause
+                    continue
                 if reply.status not in RETRY_STATUSES:
                     raise self.error(reply, spreadsheet_id, maybe_applied=maybe_applied)
                 failure = f"Google answered {reply.status}"
+            attempt += 1
             pause = self.retry.delay(attempt)
             if attempt >= self.retry.attempts or waited + pause > self.retry.max_wait:
                 raise BackendUnavailable(
@@ -201,12 +280,27 @@ class SheetsApi:
                 f"the retry was refused ({detail}); the first attempt may have been saved, so run "
                 "the refresh again to make sure.",
                 detail=detail,
+                maybe_applied=True,
             )
         return RequestRejected(
             f"Google rejected a change to spreadsheet {spreadsheet_id} ({detail}); it was left "
             "unchanged; please report this to whoever maintains SheetOps.",
             detail=detail,
         )
+
+
+def quota_sentence(reply: Reply, refusals: int, waited: float, account: str | None) -> str:
+    """Why a run stopped on 429s: which quota (Google names it), how long SheetOps waited."""
+    error = reply.data.get("error") if isinstance(reply.data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    limit = next((str((d.get("metadata") or {}).get("quota_limit") or "") for d in details or []
+                  if isinstance(d, dict) and str(d.get("@type", "")).endswith("ErrorInfo")), "")
+    which = f" ({limit})" if limit else ""
+    who = account or "the Google account SheetOps runs as"
+    return (f"Google Sheets kept answering that a per-minute quota{which} of {who} was used up "
+            f"({refusals} refusals, {waited:.0f} s of waiting within this run's time budget); nothing more was "
+            "changed, so refresh fewer sheets per minute with this account (see docs/google-sheets.md, Quotas) "
+            "or try again in a few minutes.")
 
 
 def error_reason(reply: Reply) -> str:
@@ -217,6 +311,10 @@ def error_reason(reply: Reply) -> str:
     for detail in details if isinstance(details, list) else []:
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("google.rpc.ErrorInfo"):
             return str(detail.get("reason") or "")
+    errors = error.get("errors") if isinstance(error, dict) else None  # Drive v3 names it here
+    for item in errors if isinstance(errors, list) else []:
+        if isinstance(item, dict) and item.get("reason"):
+            return str(item["reason"])
     return ""
 
 
@@ -227,13 +325,15 @@ def access_error(reply: Reply, spreadsheet_id: str, account: str | None) -> Acce
     if reply.status == 401:
         return AccessDenied(
             "Google did not accept the credentials (they are missing, expired or revoked); sign in again "
-            f"with '{LOGIN_WITH_SCOPES}' or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
+            f"with 'sheetops login' (or '{LOGIN_WITH_SCOPES}') or check GOOGLE_APPLICATION_CREDENTIALS, then try again."
         )
     if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT" or "insufficient authentication scopes" in detail:
         return AccessDenied(
             "Google refused the request because the credentials SheetOps found were signed in without "
-            f"the Google Sheets scope; sign in again with '{LOGIN_WITH_SCOPES}' and try again."
+            f"the Google Sheets scope; sign in again with 'sheetops login' (or '{LOGIN_WITH_SCOPES}') and try again."
         )
+    if reason == "storageQuotaExceeded":
+        return AccessDenied(SERVICE_ACCOUNT_CANNOT_OWN)
     if reason == "SERVICE_DISABLED":
         return AccessDenied(
             "The Google Sheets API is not enabled in the Google Cloud project of these credentials; enable "

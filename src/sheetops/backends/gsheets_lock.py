@@ -4,7 +4,12 @@ The lock is a hidden, protected tab ``SheetOps Lock`` whose row 2 holds the owne
 token unique to the run), when the run started, and when the lock expires. Creating a tab
 whose title already exists is refused by Google, so ``addSheet`` is an atomic test-and-set:
 the one ``batchUpdate`` that adds the tab and writes the owner either wins whole or fails
-whole. The winner re-reads the tab to confirm it is the owner.
+whole. That request also asks for the spreadsheet in its answer
+(``includeSpreadsheetInResponse``, trimmed by ``fields``): the answer confirms our lock tab
+is there (no re-read) and gives the backend the tab list it reads and writes by, so taking
+the lock costs one request. The backend may release the lock inside its final write
+(``release_requests``), so that writing and letting go are one atomic step; a run whose
+lock was taken over then has its write refused instead of overwriting the new holder's.
 
 Locks heal after a blip:
 
@@ -81,6 +86,10 @@ class SheetLock:
     sheet_id: int | None = None
     took_over: str | None = None
     """A sentence for the Run Log when this run took over a dead run's lock."""
+    meta_fields: str = "properties.title,sheets.properties"
+    """What the lock take's answer carries about the spreadsheet (a ``fields`` mask)."""
+    on_metadata: Callable[[dict[str, Any]], None] | None = None
+    """Called with the spreadsheet as it was right after our lock tab was added."""
 
     def acquire(self) -> None:
         """Hold the lock, or raise ``RefreshRunning`` naming when the other run started. On any
@@ -124,6 +133,15 @@ class SheetLock:
         expires = self.clock().astimezone(dt.timezone.utc) + dt.timedelta(seconds=self.stale_after)
         self.api.values_update(self.spreadsheet_id, f"{quote_tab(LOCK_TAB)}!C2",
                                [[expires.isoformat(timespec="seconds")]])
+
+    def release_requests(self) -> list[dict[str, Any]]:
+        """The request that deletes our lock tab, for a final write that also releases the
+        lock (then call ``released()`` once that write succeeded)."""
+        return [] if self.sheet_id is None else [{"deleteSheet": {"sheetId": self.sheet_id}}]
+
+    def released(self) -> None:
+        """The lock tab was deleted by a write that carried ``release_requests()``."""
+        self.sheet_id = None
 
     def release(self) -> None:
         """Delete our lock tab (by its own sheetId: if another run took the lock over after
@@ -170,35 +188,54 @@ class SheetLock:
             },
             _protection(sheet_id, self.editor),
         ]
+        body = encode({"requests": requests, "includeSpreadsheetInResponse": True})
         try:
-            self.api.batch_update(self.spreadsheet_id, encode({"requests": requests}))
+            answer = self.api.batch_update(self.spreadsheet_id, body,
+                                           fields=f"updatedSpreadsheet({self.meta_fields})")
         except RequestRejected:
             return False
-        holder, found = self._holder()
-        if holder is not None and holder.owner == self.owner:
-            self.sheet_id = found
-            return True
-        return False
+        spreadsheet = answer.get("updatedSpreadsheet") or {}
+        titles = {int(p.get("sheetId", -1)): p.get("title") for p in
+                  (s.get("properties") or {} for s in spreadsheet.get("sheets") or [])}
+        if titles.get(sheet_id) != LOCK_TAB:  # Google applied it, so this cannot happen; stay safe
+            holder, found = self._holder()
+            if holder is None or holder.owner != self.owner:
+                return False
+            sheet_id = found if found is not None else sheet_id
+        self.sheet_id = sheet_id
+        self._title(spreadsheet)
+        if self.on_metadata is not None:
+            self.on_metadata(spreadsheet)
+        return True
+
+    def _title(self, spreadsheet: dict[str, Any]) -> None:
+        title = (spreadsheet.get("properties") or {}).get("title")
+        if title:
+            self.label = str(title)
 
     def _holder(self) -> tuple[LockHolder | None, int | None]:
-        """Who holds the lock and the lock tab's sheetId (None, None when there is none)."""
-        data = self.api.get(self.spreadsheet_id, "sheets.properties(sheetId,title)")
-        sheet_id = next(
-            (
-                int(s["properties"]["sheetId"])
-                for s in data.get("sheets") or []
-                if s.get("properties", {}).get("title") == LOCK_TAB
-            ),
-            None,
-        )
-        if sheet_id is None:
-            return None, None
+        """Who holds the lock and the lock tab's sheetId (None, None when there is none):
+        one ``spreadsheets.get`` of the lock tab's row 2 (a missing tab is a 400)."""
+        fields = "properties.title,sheets(properties(sheetId,title),data.rowData.values.effectiveValue)"
         try:
-            values = self.api.values_get(self.spreadsheet_id, f"{quote_tab(LOCK_TAB)}!A2:C2").get("values") or [[]]
+            data = self.api.get(self.spreadsheet_id, fields, ranges=[f"{quote_tab(LOCK_TAB)}!A2:C2"])
         except RequestRejected:
             return None, None
-        row = (values[0] + ["", "", ""])[:3]
-        return LockHolder(str(row[0]), _when(row[1]), _when(row[2])), sheet_id
+        self._title(data)
+        for sheet in data.get("sheets") or []:
+            props = sheet.get("properties") or {}
+            if props.get("title") != LOCK_TAB:
+                continue
+            rows = ((sheet.get("data") or [{}])[0].get("rowData") or [{}])
+            cells = [_effective(c) for c in (rows[0].get("values") or [])] if rows else []
+            row = (cells + ["", "", ""])[:3]
+            return LockHolder(str(row[0]), _when(row[1]), _when(row[2])), int(props["sheetId"])
+        return None, None
+
+
+def _effective(cell: dict[str, Any]) -> Any:
+    value = cell.get("effectiveValue") or {}
+    return next(iter(value.values()), "") if isinstance(value, dict) else ""
 
 
 def _protection(sheet_id: int, editor: str | None) -> dict[str, Any]:

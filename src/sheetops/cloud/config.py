@@ -11,7 +11,13 @@ Environment variables (all optional except where said):
 - ``SHEETOPS_PUBSUB_API``: the Pub/Sub REST base URL (tests: a loopback stand-in).
 - ``SHEETOPS_RETRY_ATTEMPTS`` / ``SHEETOPS_RETRY_BASE_SECONDS`` /
   ``SHEETOPS_RETRY_MAX_WAIT_SECONDS``: how long Google calls are retried (default 5
-  attempts, 1 s doubling, at most 60 s of waiting in total).
+  attempts, 1 s doubling, at most 60 s of waiting in total); the base also scales the waits
+  after a 429 (5 x base, doubling up to a minute).
+- ``SHEETOPS_FUNCTION_TIMEOUT_SECONDS``: the function's timeout as deployed (default 540);
+  waits for a quota window (429) end ``TIMEOUT_MARGIN`` seconds before it.
+- ``SHEETOPS_QUOTA_READS_PER_MINUTE`` / ``SHEETOPS_QUOTA_WRITES_PER_MINUTE``: the Sheets API
+  quota per minute per user of the functions' service account (default Google's 60 and
+  60; raise them after Google grants an increase): ``dispatch`` paces refreshes by them.
 
 Everything here is pure: it reads a mapping, never the network.
 """
@@ -109,27 +115,54 @@ def pubsub_base(env: Env | None = None) -> str:
     return base or GOOGLE_PUBSUB_API
 
 
-def retry_policy(env: Env | None = None) -> RetryPolicy:
-    """How Google calls are retried, from the ``SHEETOPS_RETRY_*`` variables."""
+TIMEOUT_ENV = "SHEETOPS_FUNCTION_TIMEOUT_SECONDS"
+DEFAULT_TIMEOUT = 540.0
+TIMEOUT_MARGIN = 90.0
+"""Seconds kept, after the last wait for a quota window, for reading, computing and writing."""
+
+
+def _number(e: Env, name: str, fallback: float) -> float:
+    raw = (e.get(name) or "").strip()
+    if not raw:
+        return fallback
+    try:
+        value = float(raw)
+    except ValueError:
+        raise Misconfigured(f"{name} must be a number of seconds, attempts or requests, not {raw!r}.") from None
+    if value < 0:
+        raise Misconfigured(f"{name} must not be negative.")
+    return value
+
+
+def time_budget(env: Env | None = None) -> float:
+    """Seconds a function may spend waiting for quota windows: its timeout minus a margin."""
+    return max(0.0, _number(environ(env), TIMEOUT_ENV, DEFAULT_TIMEOUT) - TIMEOUT_MARGIN)
+
+
+def retry_policy(env: Env | None = None, *, deadline: float | None = None) -> RetryPolicy:
+    """How Google calls are retried, from the ``SHEETOPS_RETRY_*`` variables; 429s wait for
+    the next quota window until ``deadline`` (a ``time.monotonic()`` value) at the latest."""
     e = environ(env)
     default = RetryPolicy()
-
-    def number(name: str, fallback: float) -> float:
-        raw = (e.get(name) or "").strip()
-        if not raw:
-            return fallback
-        try:
-            value = float(raw)
-        except ValueError:
-            raise Misconfigured(f"{name} must be a number of seconds or attempts, not {raw!r}.") from None
-        if value < 0:
-            raise Misconfigured(f"{name} must not be negative.")
-        return value
-
-    base = number("SHEETOPS_RETRY_BASE_SECONDS", default.base)
+    base = _number(e, "SHEETOPS_RETRY_BASE_SECONDS", default.base)
     return RetryPolicy(
-        attempts=max(1, int(number("SHEETOPS_RETRY_ATTEMPTS", default.attempts))),
+        attempts=max(1, int(_number(e, "SHEETOPS_RETRY_ATTEMPTS", default.attempts))),
         base=base,
         cap=base * 16,
-        max_wait=number("SHEETOPS_RETRY_MAX_WAIT_SECONDS", default.max_wait),
+        max_wait=_number(e, "SHEETOPS_RETRY_MAX_WAIT_SECONDS", default.max_wait),
+        quota_base=base * 5,
+        quota_window=min(60.0, base * 60),
+        quota_max_wait=time_budget(e),
+        deadline=deadline,
     )
+
+
+def quota_per_minute(env: Env | None = None) -> tuple[int, int]:
+    """Read and write requests per minute per user the functions' account may make (Google's
+    default 60 and 60, unless an increase was granted and set)."""
+    e = environ(env)
+    reads = int(_number(e, "SHEETOPS_QUOTA_READS_PER_MINUTE", 60))
+    writes = int(_number(e, "SHEETOPS_QUOTA_WRITES_PER_MINUTE", 60))
+    if reads < 1 or writes < 1:
+        raise Misconfigured("SHEETOPS_QUOTA_READS_PER_MINUTE and SHEETOPS_QUOTA_WRITES_PER_MINUTE must be 1 or more.")
+    return reads, writes

@@ -137,12 +137,15 @@ def _client() -> tuple[Any, str | None]:
     return _clients.value[1]  # type: ignore[no-any-return]
 
 
-def open_sheet(sheet_id: str) -> Any:
-    """A ``GoogleSheetsWorkbook`` for ``sheet_id`` with the environment's retry policy."""
+def open_sheet(sheet_id: str, *, deadline: float | None = None) -> Any:
+    """A ``GoogleSheetsWorkbook`` for ``sheet_id`` with the environment's retry policy; waits
+    for a quota window end by ``deadline`` (default: the function's time budget from now)."""
     from ..backends.gsheets import GoogleSheetsWorkbook
 
+    if deadline is None:
+        deadline = time.monotonic() + config.time_budget()
     client, account = _client()
-    return GoogleSheetsWorkbook(client, sheet_id, account=account, retry=config.retry_policy())
+    return GoogleSheetsWorkbook(client, sheet_id, account=account, retry=config.retry_policy(deadline=deadline))
 
 
 Refresher = Callable[..., RunResult]
@@ -155,17 +158,20 @@ def refresh_sheet(
     dry_run: bool = False,
     trigger: Trigger,
     refresher: Refresher | None = None,
+    deadline: float | None = None,
 ) -> Outcome:
     """Refresh an allowed spreadsheet and return its ``Outcome`` (never raises).
 
-    ``refresher`` replaces ``sheetops.refresh`` in tests of the error paths."""
+    ``deadline`` (``time.monotonic()``) bounds waits for quota windows: when the function
+    started plus its time budget. ``refresher`` replaces ``sheetops.refresh`` in tests of
+    the error paths."""
     started = time.perf_counter()
     try:
         check_allowed(sheet_id)
         if refresher is None:
             from ..refresh import refresh
 
-            result = refresh(open_sheet(sheet_id), as_of=as_of, dry_run=dry_run, trigger=trigger)
+            result = refresh(open_sheet(sheet_id, deadline=deadline), as_of=as_of, dry_run=dry_run, trigger=trigger)
         else:
             result = refresher(sheet_id, as_of=as_of, dry_run=dry_run, trigger=trigger)
     except Exception as exc:  # every failure becomes an answer and a log line

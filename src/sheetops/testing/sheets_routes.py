@@ -10,7 +10,9 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from sheetops.testing.drive_files import Folders, is_service_account, no_storage
 from sheetops.testing.sheets_state import ApiError
+from sheetops.testing.sheets_store import filter_fields
 from sheetops.testing.sheets_store import SheetsStore
 
 SHEETS_MIME = "application/vnd.google-apps.spreadsheet"
@@ -22,11 +24,16 @@ def _not_found(method: str, path: str) -> ApiError:
     return ApiError(404, f"Method not found: {method} {path}", "NOT_FOUND")
 
 
-def route(store: SheetsStore, method: str, path: str, params: dict[str, Any], data: dict[str, Any]) -> Any:
-    """Answer one API call (the JSON body of a 200 reply) or raise ApiError."""
+def route(store: SheetsStore, method: str, path: str, params: dict[str, Any], data: dict[str, Any],
+          *, caller: str | None = None, folders: Folders | None = None) -> Any:
+    """Answer one API call (the JSON body of a 200 reply) or raise ApiError; ``caller`` is
+    the token's identity (None with open auth), ``folders`` the shared drives."""
+    folders = folders or Folders()
     if path.startswith("/drive/v3/files"):
-        return _drive(store, method, path[len("/drive/v3/files"):], params, data)
+        return _drive(store, method, path[len("/drive/v3/files"):], params, data, caller, folders)
     if path in ("/v4/spreadsheets", "/v4/spreadsheets/") and method == "POST":
+        if is_service_account(caller):  # it would own the new file in its own Drive
+            raise no_storage()
         return store.create(data)
     m = _BOOK.match(path)
     if not m:
@@ -35,7 +42,7 @@ def route(store: SheetsStore, method: str, path: str, params: dict[str, Any], da
     if rest == "" and method == "GET":
         return store.get(sid, params)
     if rest == ":batchUpdate" and method == "POST":
-        return store.batch_update(sid, data)
+        return filter_fields(store.batch_update(sid, data), params.get("fields"))
     if rest == "/values:batchGet" and method == "GET":
         return store.values_batch_get(sid, params)
     if rest == "/values:batchUpdate" and method == "POST":
@@ -62,13 +69,20 @@ def _file(store: SheetsStore, sid: str) -> dict[str, Any]:
             "mimeType": SHEETS_MIME, "createdTime": stamp, "modifiedTime": stamp}
 
 
-def _drive(store: SheetsStore, method: str, rest: str, params: dict[str, Any], data: dict[str, Any]) -> Any:
-    """Just enough of Drive v3 files for gspread: create, list by name, get, delete."""
+def _drive(store: SheetsStore, method: str, rest: str, params: dict[str, Any], data: dict[str, Any],
+           caller: str | None, folders: Folders) -> Any:
+    """Just enough of Drive v3 files for gspread and SheetOps: create (also in a shared
+    drive folder, see :mod:`drive_files`), list by name, get, delete."""
     if rest in ("", "/") and method == "POST":
+        drive_id = folders.check_create(params, data, caller)
         if data.get("mimeType") != SHEETS_MIME:
             raise ApiError(400, "Only Google Sheets files can be created on this server.")
         created = store.create({"properties": {"title": data.get("name") or "Untitled spreadsheet"}})
-        return _file(store, created["spreadsheetId"])
+        folders.placed(created["spreadsheetId"], drive_id)
+        answer = _file(store, created["spreadsheetId"])
+        if drive_id is not None:
+            answer.update(parents=[drive_id], driveId=drive_id)
+        return answer
     if rest in ("", "/") and method == "GET":
         with store.lock:
             files = [_file(store, sid) for sid in store.books]

@@ -19,6 +19,7 @@ Formulas are stored as text; see :mod:`sheetops.testing.formulas` for what is co
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import socket
 import threading
@@ -26,10 +27,12 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from sheetops.testing import sheets_gate as gate
 from sheetops.testing.background import BackgroundServer
+from sheetops.testing.drive_files import Folders
+from sheetops.testing.oauth_users import AUTH_PATH, OAuthUsers
 from sheetops.testing.sheets_auth import SCOPE_DRIVE, SCOPE_SHEETS, OAuthError, TokenAuthority, make_service_account
 from sheetops.testing.sheets_routes import route
 from sheetops.testing.sheets_sharing import Sharing
@@ -85,6 +88,9 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         raw_path = split.path
         kind = request_kind(method, raw_path)
+        if raw_path == AUTH_PATH and method == "GET":
+            self._consent(split.query)
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         owner.traffic.count(kind, len(body) + len(self.path) + sum(len(k) + len(v) + 4 for k, v in self.headers.items()))
@@ -140,18 +146,39 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, method: str, path: str, params: dict[str, Any], data: dict[str, Any],
                caller: gate.Caller) -> Any:
         owner = self.server.owner
-        answer = route(owner.store, method, path, params, data)
-        if method == "POST" and path.rstrip("/") in ("/v4/spreadsheets", "/drive/v3/files"):
+        answer = route(owner.store, method, path, params, data, caller=caller.identity, folders=owner.folders)
+        if method == "POST" and path.rstrip("/") in ("/v4/spreadsheets", "/drive/v3/files") and not answer.get("driveId"):
             owner.sharing.created(str(answer.get("spreadsheetId") or answer.get("id")), caller.identity)
         elif method == "GET" and path.rstrip("/") == "/drive/v3/files":
             answer["files"] = [f for f in answer["files"] if owner.sharing.allowed(f["id"], caller.identity)]
         return answer
 
+    def _consent(self, query: str) -> None:
+        """The consent screen of a person's sign-in: straight back to the app, with a code."""
+        try:
+            location, status, text = self.server.owner.users.consent(query), 302, b""
+        except ValueError as e:
+            location, status, text = "", 400, str(e).encode()
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Type", "text/plain; charset=UTF-8")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
     def _token(self, method: str, body: bytes) -> tuple[int, Any]:
         if method != "POST":
             return 405, {"error": "invalid_request", "error_description": "Use POST."}
         form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        basic = self.headers.get("Authorization") or ""
+        if basic.startswith("Basic "):  # client id and secret may come as HTTP Basic auth
+            cid, _, secret = base64.b64decode(basic[6:]).decode("utf-8", "replace").partition(":")
+            form.setdefault("client_id", unquote_plus(cid))
+            form.setdefault("client_secret", unquote_plus(secret))
         try:
+            if form.get("grant_type") in ("authorization_code", "refresh_token"):
+                return 200, self.server.owner.users.grant(form)
             return 200, self.server.owner.auth.grant(form)
         except OAuthError as e:
             return 400, {"error": e.error, "error_description": e.description}
@@ -203,7 +230,10 @@ class SheetsServer(BackgroundServer):
         """True answers every Sheets call 403 SERVICE_DISABLED, as when the API is not enabled."""
         self.store = SheetsStore()
         self.auth = TokenAuthority()
-        self.sharing = Sharing(self.store.permissions)
+        self.users = OAuthUsers(issue=lambda who, scopes: self.auth.issue(who, scopes))
+        """People signing in with the installed-app flow (``sheetops login``)."""
+        self.folders = Folders()
+        self.sharing = Sharing(self.store.permissions, self.folders)
         self.traffic = Traffic(quotas=Quotas(read_per_minute, write_per_minute, read_per_minute_per_user,
                                              write_per_minute_per_user), clock=clock)
         self._httpd: _HTTPServer | None = None
@@ -245,6 +275,18 @@ class SheetsServer(BackgroundServer):
         """A bearer token the API accepts, without the JWT dance: ``identity`` is who it
         belongs to (for sharing and the per-user quota), ``scopes`` what it may do."""
         return self.auth.issue(identity, frozenset(scopes or {SCOPE_SHEETS}), token=token)
+
+    def oauth_client(self, *, person: str | None = None) -> dict[str, Any]:
+        """A Desktop-app OAuth client whose sign-ins come back as ``person``: the content
+        of its ``client_secrets.json`` (see :mod:`oauth_users`)."""
+        if person:
+            self.users.person = person
+        return self.users.client(self.url)
+
+    def shared_drive(self, name: str, *, members: list[str]) -> str:
+        """A shared drive whose ``members`` may create files in it: its root folder's ID
+        (what ``sheetops init --google --folder`` takes)."""
+        return self.folders.shared_drive(name, members)
 
     def share(self, spreadsheet_id: str, email: str) -> None:
         """Share a spreadsheet with another identity (see :mod:`sheets_sharing`)."""

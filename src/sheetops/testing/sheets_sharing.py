@@ -7,6 +7,9 @@ not have permission" until it is shared with them: a Drive permission for their 
 (``files/{id}/permissions``, what gspread's ``share`` and SheetOps' ``share`` send), a
 Drive permission of type ``anyone``, or :meth:`SheetsServer.share` from a test.
 
+A spreadsheet created in a shared drive folder belongs to the shared drive: its members
+may open it (see :mod:`drive_files`).
+
 A spreadsheet seeded directly from Python (``server.seed(...)``) has no owner unless one is
 given (``server.seed(..., owner="someone@example.com")``) and is open to every token, like
 a file shared with anyone who has the link; that keeps seeding in tests short.
@@ -21,7 +24,8 @@ from typing import Any
 class Sharing:
     """Owners and extra readers/writers of spreadsheets, by spreadsheet id."""
 
-    def __init__(self, permissions: dict[str, list[dict[str, Any]]]) -> None:
+    def __init__(self, permissions: dict[str, list[dict[str, Any]]], folders: Any = None) -> None:
+        self.folders = folders  # shared drives: their members may open the files in them
         self.owners: dict[str, str] = {}
         self.shared: dict[str, set[str]] = {}
         self.permissions = permissions  # the store's Drive permissions, by spreadsheet
@@ -41,9 +45,12 @@ class Sharing:
     def allowed(self, spreadsheet_id: str, identity: str | None) -> bool:
         """True when ``identity`` may open the spreadsheet (``None``: the server runs with
         open auth and does not know who calls, so everything is allowed)."""
+        member = self.folders.member(spreadsheet_id, identity) if self.folders is not None else None
+        if member:
+            return True
         with self.lock:
             owner = self.owners.get(spreadsheet_id)
-            if identity is None or owner is None:
+            if identity is None or (owner is None and member is None):
                 return True
             who = identity.lower()
             if who == owner or who in self.shared.get(spreadsheet_id, set()):

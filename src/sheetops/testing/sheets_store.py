@@ -142,7 +142,9 @@ class SheetsStore:
             replies = apply_requests(book, body.get("requests") or [], HANDLERS)
         out: dict[str, Any] = {"spreadsheetId": spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
-            out["updatedSpreadsheet"] = self.get(spreadsheet_id, {})
+            ranges = body.get("responseRanges") or []
+            with_data = "true" if body.get("responseIncludeGridData") else "false"
+            out["updatedSpreadsheet"] = self.get(spreadsheet_id, {"ranges": ranges, "includeGridData": with_data})
         return out
 
     def delete(self, spreadsheet_id: str) -> None:
