@@ -288,3 +288,24 @@ def test_payouts_get_filter_buttons_and_status_colours_after_every_run(tmp_path:
     assert payouts.protection.sheet and payouts.protection.autoFilter is False  # filters usable while protected
     marked = {c.value for c in payouts[1] if c.fill.fgColor.rgb.endswith("C6EFCE")}
     assert marked == {"Status", "Approved by", "Paid on", "Reference"}  # the columns people may edit
+
+
+def test_date_columns_are_written_per_column_exactly_as_cell_by_cell() -> None:
+    """The numpy path for datetime64 columns gives the very serial texts ``value_text`` gives
+    one value at a time (dates to the day, date-times to the microsecond, blanks blank)."""
+    import datetime as dt
+    import random
+
+    from sheetops.backends.xlsx_sheet import serial_texts
+    from sheetops.backends.xlsx_xml import value_text
+
+    rng = random.Random(7)
+    values: list[dt.datetime | None] = [None]
+    for i in range(3000):
+        v = dt.datetime(1900, 3, 1) + dt.timedelta(seconds=rng.randrange(0, 200 * 365 * 86400),
+                                                   microseconds=rng.choice([0, rng.randrange(1_000_000)]))
+        values.append(v.replace(hour=0, minute=0, second=0, microsecond=0) if i % 5 == 0 else v)
+    series = pd.Series(pd.to_datetime(values))
+    for kind in ("date", "datetime"):
+        want = [None if pd.isna(v) else value_text(v, kind) for v in series]
+        assert serial_texts(series, dates_only=kind == "date") == want, kind

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from .base import EDITABLE_FILL, CellStyle, Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
@@ -210,10 +211,34 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
         ints = part.fillna(0).astype("int64").tolist() if len(part) else []
         fmt = money_text if kind in ("money", "amount") else rate_text if kind == "rate" else str
         return ["" if b else f'<c r="{letter}{r}"{s}><v>{fmt(v)}</v></c>' for r, v, b in zip(numbers, ints, blank)]
+    if kind in ("date", "datetime") and not o.styled and pd.api.types.is_datetime64_any_dtype(part.dtype):
+        s = f' s="{o.styles[kind]}"' if o.styles.get(kind) else ""
+        serials = serial_texts(part, dates_only=kind == "date")
+        return ["" if v is None else f'<c r="{letter}{r}"{s}><v>{v}</v></c>' for r, v in zip(numbers, serials)]
     if o.styled:
         return [_one_cell(f"{letter}{r}", v, kind, o, o.styled.get(i))
                 for i, (r, v) in enumerate(zip(numbers, part.tolist()), start=start)]
     return [_one_cell(f"{letter}{r}", v, kind, o) for r, v in zip(numbers, part.tolist())]
+
+
+DAY_NS = 86_400_000_000_000
+EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+
+
+def serial_texts(values: pd.Series, *, dates_only: bool) -> list[str | None]:
+    """A datetime64 column as Excel serial day texts, computed per column in numpy: exactly
+    what ``date_serial`` / ``datetime_serial`` give one value at a time (None for a blank)."""
+    ns = values.to_numpy(dtype="datetime64[ns]")
+    blank = np.isnat(ns)
+    delta = (np.where(blank, EPOCH, ns) - EPOCH).astype("int64")
+    days, rest = np.divmod(delta, DAY_NS)
+    if dates_only:
+        return [None if b else str(d) for d, b in zip(days.tolist(), blank.tolist())]
+    micros = rest // 1000  # datetime_serial is exact to the microsecond, as Python's datetime is
+    seconds = (micros // 1_000_000) + (micros % 1_000_000) / 1_000_000
+    serial = days + seconds / 86400
+    return [None if b else (str(d) if not m else repr(v))
+            for d, m, v, b in zip(days.tolist(), micros.tolist(), serial.tolist(), blank.tolist())]
 
 
 def _text_cells(letter: str, part: pd.Series, numbers: list[str], style: int) -> list[str]:
