@@ -10,7 +10,10 @@ once per rule.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..backends.base import money_text, rate_text
 from ..workbook.validate import Program
@@ -24,8 +27,10 @@ ORDER_FACTS = ["Order date", "Settled date", "Product ID", "Product"]
 def explain_lines(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
     """``lines`` (Commission Lines frame) with EXPLAIN_COLUMNS added."""
     out = lines.copy(deep=False)
-    pid = out["Payout ID"].astype(object).where(out["Payout ID"].notna(), "").astype(str)
-    out["Period start"] = pd.to_datetime(pid.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    codes, payouts = pd.factorize(out["Payout ID"])  # a few thousand payouts for a million lines
+    starts = pd.to_datetime(pd.Series(payouts, dtype=object).astype(str).str.slice(0, 10), format="%Y-%m-%d",
+                            errors="coerce").to_numpy()
+    out["Period start"] = np.where(codes >= 0, starts[np.maximum(codes, 0)], np.datetime64("NaT"))
     facts = _order_facts(out, program)
     for c in ORDER_FACTS:
         out[c] = facts[c]
@@ -37,20 +42,30 @@ def _order_facts(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
     orders = program.orders.frame
     if orders.empty or lines.empty:
         return pd.DataFrame({c: [None] * len(lines) for c in ORDER_FACTS})
-    key = ["Order ID", "SKU ID"]
-    known = orders[[*key, *ORDER_FACTS]].drop_duplicates(key, keep="first")
-    left = lines[key].astype(object).where(lines[key].notna(), None)
-    right = known.astype({k: object for k in key})
-    right[key] = right[key].where(right[key].notna(), None)
-    merged = left.merge(right, how="left", on=key, sort=False)
-    merged.index = lines.index
-    is_order = lines["Order ID"].notna().to_numpy()
+    # each line's order row, found by one hash lookup on "Order ID|SKU ID" joined in Arrow
+    index = pd.Index(_keys(orders))
+    first = np.flatnonzero(~index.duplicated(keep="first"))  # a repeated line: its first row, as the checks do
+    found = index[first].get_indexer(_keys(lines))
+    where = np.where(found >= 0, first[np.maximum(found, 0)] if len(first) else 0, -1)
+    is_order = (where >= 0) & lines["Order ID"].notna().to_numpy()
+    at = np.maximum(where, 0)
     out = pd.DataFrame(index=lines.index)
     for c in ("Order date", "Settled date"):
-        out[c] = pd.to_datetime(merged[c], errors="coerce").where(is_order)
+        values = pd.to_datetime(orders[c], errors="coerce").to_numpy(dtype="datetime64[ns]")
+        out[c] = np.where(is_order, values[at] if len(values) else np.datetime64("NaT"), np.datetime64("NaT"))
     for c in ("Product ID", "Product"):
-        out[c] = merged[c].astype(object).where(merged[c].notna() & is_order, None)
+        values = orders[c].astype(object).to_numpy()
+        picked = values[at] if len(values) else np.full(len(lines), None, dtype=object)
+        out[c] = pd.Series(picked, index=lines.index, dtype=object).where(is_order & pd.notna(picked), None)
     return out
+
+
+def _keys(frame: pd.DataFrame) -> np.ndarray:
+    """``Order ID|SKU ID`` of every row (blank parts as empty text), joined in Arrow."""
+    parts = [pc.fill_null(pa.array(frame[c].astype(object).where(frame[c].notna(), None), type=pa.large_string()), "")
+             for c in ("Order ID", "SKU ID")]
+    joined = pc.binary_join_element_wise(parts[0], parts[1], pa.scalar("|", pa.large_string()))
+    return joined.to_numpy(zero_copy_only=False)
 
 
 def _why(lines: pd.DataFrame, program: Program) -> pd.Series:
