@@ -62,10 +62,8 @@ def tally(program: Program, log: IssueLog) -> None:
         log.not_paid["unknown_creator"] = [0, 0]
         log.not_paid["in_error"] = [0, 0]
         return
-    creators = program.creators.valid["_creator"] if not program.creators.frame.empty else pd.Series([], dtype=object)
     error = frame["_error"].to_numpy(dtype=bool)
-    key = frame["_creator"]
-    unknown = error & (key.fillna("") != "").to_numpy(dtype=bool) & ~key.isin(set(creators)).to_numpy(dtype=bool)
+    unknown = error & program.not_on_creators(program.orders)
     gmv = frame["GMV"].to_numpy(dtype="int64", na_value=0)
     log.not_paid.setdefault("no_rule", [0, 0])
     log.not_paid["unknown_creator"] = [int(unknown.sum()), int(gmv[unknown].sum())]

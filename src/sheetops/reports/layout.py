@@ -411,9 +411,7 @@ def left_out(program: Program, start: pd.Timestamp, end: pd.Timestamp) -> str | 
     inside = (day >= start) & (day <= end) & orders["_error"]
     if not inside.any():
         return None
-    roster = set(program.creators.valid["_creator"]) if not program.creators.frame.empty else set()
-    key = orders["_creator"].fillna("")
-    unknown = inside & (key != "") & ~key.isin(roster)
+    unknown = inside & program.not_on_creators(program.orders)
     parts = []
     for mask, why in ((unknown, "for creators not on the Creators tab"), (inside & ~unknown, "with Errors")):
         n = int(mask.sum())

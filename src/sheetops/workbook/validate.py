@@ -41,6 +41,13 @@ class Program:
         """A required column is missing somewhere: payouts are not written on this run."""
         return any(t.missing_required for t in self.tables)
 
+    def not_on_creators(self, table: Table) -> np.ndarray:
+        """Rows of ``table`` whose creator is not on the Creators tab (the check's own rule:
+        a handle given, and no row of Creators without an Error has it)."""
+        key = table.frame["_creator"].fillna("") if "_creator" in table.frame else pd.Series([""] * len(table.frame))
+        known, _ = _known(self)
+        return ((key != "") & ~key.isin(known)).to_numpy(dtype=bool)
+
     def creators_on_hold(self) -> set[str]:
         """Creators with an Error on their order lines, content rows or adjustments."""
         held: set[str] = set()
@@ -153,11 +160,11 @@ def _known(program: Program) -> tuple[set[str], set[str]]:
 
 
 def _check_references(program: Program, log: IssueLog) -> None:
-    creators, campaigns = _known(program)
+    _, campaigns = _known(program)
     for table in (program.rules, program.orders, program.content, program.samples, program.adjustments):
         frame = table.frame
         if "_creator" in frame and table.has("Creator"):
-            unknown = frame["_creator"].ne("") & ~frame["_creator"].isin(creators)
+            unknown = program.not_on_creators(table)
             problems = frame["Creator"].astype(str).str.strip() + " is not on the Creators tab."
             _Flagger(table, log).flag(unknown, "Creator", problems,
                                       "Add the creator to the Creators tab, or correct the handle here.")
