@@ -19,10 +19,11 @@ Layers (top to bottom):
     package:   sheetops
     documents: documents
     refresh:   refresh
+    runs:      unchanged
     backends:  backends
     templates: templates
     inputs:    importers, demo
-    compute:   compute, tool_tabs, late_edits
+    compute:   compute, tool_tabs, late_edits, result
     areas:     reports, ledger
     money:     money
     workbook:  workbook
@@ -34,11 +35,13 @@ Layers (top to bottom):
   ``sheetops`` itself is the public API: ``refresh`` and ``RunResult``.
 - documents: the client report as a PDF and creator statements (read -> compute -> print),
   beside refresh, which it uses to read a workbook; it writes nothing back.
-- refresh: the one use case every door calls (read -> check -> compute -> write).
+- refresh: the one use case every door calls (read -> check -> compute -> write); unchanged:
+  how it sees that nothing changed since the last refresh and stops after one Run Log row.
 - backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
   their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).
 - compute: the pure core of a refresh; tool_tabs: its results as the tool's tabs; late_edits:
-  people's Payouts edits made during a run, kept in what the run writes.
+  people's Payouts edits made during a run, kept in what the run writes; result: what a run
+  did (``RunResult``) and its Run Log row.
 - reports, ledger, money, workbook: the business areas (see each package's docstring).
 """
 

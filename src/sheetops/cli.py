@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", help="run as if today were this date (YYYY-MM-DD)")
     run.add_argument("--dry-run", action="store_true", help="write nothing; say what would change")
     run.add_argument("--json", action="store_true", help="print one JSON object with the results")
+    run.add_argument("--full", action="store_true",
+                     help="refresh every tab even when nothing changed since the last refresh")
 
     imp = cmd("import", _import, "import TikTok Shop affiliate order exports into the Orders tab")
     imp.add_argument("workbook")
@@ -169,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
     from .progress import step_printer
 
     result = refresh(args.workbook, as_of=args.as_of, dry_run=args.dry_run, trigger="cli",
-                     on_step=None if args.json else step_printer())
+                     on_step=None if args.json else step_printer(), full=args.full)
     if args.json:
         print(json.dumps(result.to_json()))
     else:
@@ -182,7 +184,9 @@ def summary(result: RunResult) -> str:
     verb = "Checked (dry run, nothing written)" if result.dry_run else "Refreshed"
     i = result.issues
     lines = [
-        f"{verb} {result.workbook} as of {result.as_of.isoformat()} in {result.seconds:.1f} s.",
+        f"{verb} {result.workbook} as of {result.as_of.isoformat()} in {result.seconds:.1f} s."
+        + (" Nothing had changed since the last refresh, so the tool tabs were left as they were "
+           "(run with --full to rewrite them)." if result.unchanged else ""),
         "Rows read: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()) + ".",
         f"Issues: {i['error']} errors, {i['warning']} warnings, {i['info']} notes"
         + (" - see the Issues tab." if sum(i.values()) else "."),

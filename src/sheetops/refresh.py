@@ -13,110 +13,24 @@ import os
 import tempfile
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
-from ._version import __version__
 from .backends import open_workbook
-from .backends.base import Column, Grid, TabWrite, WritePlan, Workbook, money_text
+from .backends.base import Column, Grid, RemembersRuns, TabWrite, WritePlan, Workbook, money_text
 from .errors import NotASheetOpsWorkbook, SheetOpsError
+from .result import NOT_PAID_CAUSES, RunResult, Trigger, grouped, run_row
+from .unchanged import log_unchanged, remember, unchanged_since
 from .workbook import schema
+
+__all__ = ["NOT_PAID_CAUSES", "READ_TABS", "RunResult", "Trigger", "build_plan", "export_payouts", "grouped",
+           "refresh", "resolve_tabs", "run_refresh"]
 
 if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
     from .compute import Computed
     from .late_edits import LateEdits
-
-Trigger = Literal["cli", "excel", "schedule", "http", "api", "addon"]
-NOT_PAID_CAUSES = {
-    "no_rule": "settled with no Percent rule to pay them",
-    "unknown_creator": "for creators not on the Creators tab",
-    "in_error": "left out because of Errors",
-}
-
-
-@dataclass
-class RunResult:
-    """What one refresh did; ``to_json()`` is the ``--json`` / HTTP answer of interfaces.md."""
-
-    workbook: str
-    as_of: dt.date
-    result: Literal["ok", "errors", "failed"] = "ok"
-    issues: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
-    rows: dict[str, int] = field(default_factory=dict)
-    payouts: dict[str, int] = field(
-        default_factory=lambda: {"draft": 0, "below_minimum": 0, "on_hold": 0, "locked": 0}
-    )
-    draft_total_cents: int = 0
-    on_hold_total_cents: int = 0
-    on_hold_creators: list[str] = field(default_factory=list)
-    """Handles of the creators whose drafts are On hold (their rows have Errors)."""
-    not_paid: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Order lines that earn nothing and why: ``no_rule``, ``unknown_creator``, ``in_error``
-    -> (lines, GMV in cents)."""
-    seconds: float = 0.0
-    dry_run: bool = False
-    changes: dict[str, Any] = field(default_factory=dict)
-    message: str = ""
-
-    def not_paid_sentence(self) -> str:
-        """What earns nothing and why, in words; empty when every line is paid or explained."""
-        parts = []
-        for cause, words in NOT_PAID_CAUSES.items():
-            lines, gmv = self.not_paid.get(cause, (0, 0))
-            if lines:
-                parts.append(f"{lines} order line{'s' if lines != 1 else ''} ({grouped(gmv)} GMV) {words}")
-        return ("Not paid: " + "; ".join(parts) + " - see the Issues tab.") if parts else ""
-
-    def summary(self) -> str:
-        """The run's summary in words, as every door ends with it (payouts, holds, not paid)."""
-        return " ".join(t for t in (self.payouts_sentence(), self.not_paid_sentence()) if t)
-
-    def payouts_sentence(self) -> str:
-        """The payouts part of every door's summary, in words (money grouped: 12,049.28)."""
-        p = self.payouts
-        held = f"{p['on_hold']} on hold"
-        if p["on_hold"]:
-            names = ", ".join("@" + n.lstrip("@") for n in self.on_hold_creators[:5]) + (
-                " and others" if len(self.on_hold_creators) > 5 else "")
-            held += f" (total {grouped(self.on_hold_total_cents)}, for {names}: fix their Errors in the Issues tab)"
-        text = (f"Payouts: {p['draft']} ready to approve (total {grouped(self.draft_total_cents)}), "
-                f"{p['below_minimum']} below minimum, {held}, {p['locked']} approved or paid.")
-        if p.get("not_locked"):
-            n = p["not_locked"]
-            text += (f" {n} payout{'s' if n != 1 else ''} set to Approved or Paid could not be locked "
-                     "and {} kept as you left {}; see the Issues tab.".format("is" if n == 1 else "are",
-                                                                            "it" if n == 1 else "them"))
-        return text
-
-    @property
-    def exit_code(self) -> int:
-        return {"ok": 0, "errors": 1}.get(self.result, 2)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "workbook": self.workbook,
-            "as_of": self.as_of.isoformat(),
-            "result": self.result,
-            "issues": dict(self.issues),
-            "rows": dict(self.rows),
-            "payouts": {**self.payouts, "draft_total": money_text(self.draft_total_cents),
-                        "on_hold_total": money_text(self.on_hold_total_cents)},
-            "not_paid": {k: {"lines": self.not_paid.get(k, (0, 0))[0], "gmv": money_text(self.not_paid.get(k, (0, 0))[1])}
-                         for k in NOT_PAID_CAUSES},
-            "seconds": round(self.seconds, 3),
-            "dry_run": self.dry_run,
-            "changes": self.changes,
-            "message": self.message,
-        }
-
-
-def grouped(cents: int) -> str:
-    """Cents as ``12,245.46`` for people (integer arithmetic, no float)."""
-    return money_text(cents, grouped=True)
-
 
 def refresh(
     workbook: "str | os.PathLike[str] | Workbook",
@@ -125,16 +39,19 @@ def refresh(
     *,
     trigger: Trigger = "api",
     on_step: "Callable[[str], None] | None" = None,
+    full: bool = False,
 ) -> RunResult:
     """Refresh one workbook: read, check, compute and (unless ``dry_run``) write.
 
     ``workbook`` is a path, a Google Sheets URL, ``gsheet:<ID>`` or an open backend.
     ``as_of`` defaults to the Settings ``As of`` value, else today in the Settings time zone.
     ``on_step`` is told the name of each long step as it starts (the CLI shows them).
-    Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
+    When nothing changed since the last refresh (same workbook contents, as-of date and
+    SheetOps version), only a Run Log row is written (``RunResult.unchanged``); ``full`` refreshes
+    every tab anyway. Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
     backend = open_workbook(workbook)
     started = time.perf_counter()
-    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -160,21 +77,21 @@ def resolve_tabs(backend: Workbook) -> dict[str, str]:
 
 
 def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger,
-                on_step: Callable[[str], None] | None = None) -> RunResult:
+                on_step: Callable[[str], None] | None = None, full: bool = False) -> RunResult:
     """One refresh of ``backend``. Python's cycle collector is paused meanwhile: a million-row
     tab is tens of millions of live objects, which it would otherwise scan again and again
     (a refresh makes no reference cycles worth collecting)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
     finally:
         if enabled:
             gc.enable()
 
 
 def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool, trigger: Trigger,
-                 on_step: Callable[[str], None] | None) -> RunResult:
+                 on_step: Callable[[str], None] | None, full: bool = False) -> RunResult:
     from .compute import compute, parse_as_of
 
     step = on_step or (lambda _name: None)
@@ -183,6 +100,13 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
     parse_as_of(as_of)
     with nullcontext() if dry_run else backend.lock() as lock_note:
         tabs = resolve_tabs(backend)  # under the lock: a Google Sheet's lock take lists the tabs too
+        remembers = not dry_run and isinstance(backend, RemembersRuns)
+        if remembers and not full:
+            same = unchanged_since(backend, tabs, as_of)  # type: ignore[arg-type]
+            if same is not None:
+                step(f"Nothing changed in {backend.label} since the last refresh")
+                return log_unchanged(backend, tabs, same, started_wall=started_wall, started=started,
+                                      trigger=trigger, lock_note=lock_note)
         step(f"Reading {backend.label}")
         grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
         grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
@@ -211,6 +135,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
                                           summary=result.summary())
             step("Writing the tool tabs")
             plan.last = True
+            if remembers:
+                remember(plan, tabs, result, done, as_of)
             try:
                 backend.apply(plan)
             except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
@@ -292,7 +218,7 @@ def _log_tabs(done: Computed, grids: dict[str, Grid | None], *, started_wall: dt
     from .tool_tabs import issues_tab, run_log_tab
 
     rows = {t.name: t.rows_read for t in done.program.tables}
-    row = _run_row(started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"),
+    row = run_row(started_wall, started, trigger, result, rows, done.log.count("Error"), done.log.count("Warning"),
                    summary)
     row["Notes"] = " ".join(notes) or None
     return [issues_tab(done.log), run_log_tab(grids.get(schema.RUN_LOG), row)]
@@ -318,21 +244,11 @@ def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], 
                      lines_start=grids.get(schema.COMMISSION_LINES))
 
 
-def _run_row(started_wall: dt.datetime, started: float, trigger: str, result: str, rows: dict[str, int],
-             errors: int, warnings: int, summary: str = "") -> dict[str, object]:
-    return {
-        "Started": started_wall, "Finished": dt.datetime.now().replace(microsecond=0), "Trigger": trigger,
-        "Result": result, "Rows read": ", ".join(f"{k} {v}" for k, v in rows.items()),
-        "Errors": errors, "Warnings": warnings, "Seconds": round(time.perf_counter() - started, 2),
-        "Version": __version__, "Summary": summary or None,
-    }
-
-
 def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid | None], started_wall: dt.datetime,
                  started: float, trigger: Trigger, exc: Exception) -> None:
     from .tool_tabs import run_log_tab
 
-    row = _run_row(started_wall, started, trigger, f"failed: {type(exc).__name__}", {}, 0, 0)
+    row = run_row(started_wall, started, trigger, f"failed: {type(exc).__name__}", {}, 0, 0)
     tab = run_log_tab(grids.get(schema.RUN_LOG), row)
     tab.name = tabs.get(tab.name, tab.name)
     try:

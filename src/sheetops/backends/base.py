@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Literal, Protocol, Sequence, runtime_checkable
 
 import pandas as pd
 
@@ -281,6 +281,11 @@ class WritePlan:
     atomic step (the Google Sheets backend does, saving a request)."""
     """Set by a refresh that writes Payouts: re-read that tab just before writing, call
     ``late_edits.keep(grid)``, then write the plan (see ``KeepsLateEdits``)."""
+    remember: "Callable[[], dict[str, Any]] | None" = None
+    """For a backend that ``RemembersRuns``: the run's state, asked for at the very end of the
+    write; the backend keeps it with the fingerprint of the workbook as written (every part
+    but the ``remember_skip`` tab, the Run Log, which each run appends to)."""
+    remember_skip: str = ""
 
     def tab(self, name: str) -> TabWrite:
         for t in self.tabs:
@@ -291,6 +296,16 @@ class WritePlan:
     @property
     def is_empty(self) -> bool:
         return not self.tabs and not self.edits
+
+
+@runtime_checkable
+class RemembersRuns(Protocol):
+    """A backend that can tell cheaply whether anything changed since its last refresh."""
+
+    def last_run(self, log_tab: str) -> tuple[str, dict[str, Any] | None]:
+        """(the fingerprint of the workbook now, leaving out the ``log_tab`` tab; the state the
+        last refresh kept with the fingerprint it wrote, or None)."""
+        ...
 
 
 @runtime_checkable

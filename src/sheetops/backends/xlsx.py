@@ -26,12 +26,13 @@ import os
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ..errors import RefreshRunning, WorkbookNotFound
 from .base import Grid, WritePlan
 from .xlsx_apply import stage_plan
 from .xlsx_book import Book
+from .xlsx_memory import CUSTOM_PART, fingerprint, read_state, stage_state, state_part
 from .xlsx_lock import FileChanged, atomic_write, check_not_held, check_not_open, file_identity, run_lock
 from .xlsx_package import Package
 from .xlsx_read import read_grids
@@ -93,11 +94,13 @@ class XlsxWorkbook:
             with self._package() as pkg:
                 if plan.late_edits is not None:
                     self._keep_late_edits(pkg, plan)
+                source = self._fingerprint(pkg, plan.remember_skip) if plan.remember is not None else ""
                 stage_plan(pkg, plan)
+                last = self._remember(pkg, plan, source)
 
                 def write(temp: Path) -> None:
                     with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as out:
-                        pkg.write(out)
+                        pkg.write(out, last)
 
                 try:
                     atomic_write(self.path, write, expect=seen)
@@ -106,6 +109,29 @@ class XlsxWorkbook:
                     continue
         raise RefreshRunning(f"{self.path.name} kept changing while SheetOps wrote it; close other programs that "
                              "save it, then run again.")
+
+    def last_run(self, log_tab: str) -> tuple[str, dict[str, Any] | None]:
+        """The fingerprint of the file now (its central directory only) and the state the last
+        refresh kept in it; see ``xlsx_memory``."""
+        with self._package() as pkg:
+            return self._fingerprint(pkg, log_tab), read_state(pkg)
+
+    @staticmethod
+    def _fingerprint(pkg: Package, log_tab: str) -> str:
+        """The fingerprint of the file as it is on disk (staged changes aside)."""
+        entry = Book(pkg).find(log_tab)
+        return fingerprint(pkg.zip.infolist(), {entry.part} if entry and entry.part else set())
+
+    @staticmethod
+    def _remember(pkg: Package, plan: WritePlan,
+                  source: str) -> "tuple[str, Callable[[list[zipfile.ZipInfo]], bytes]] | None":
+        if plan.remember is None:
+            return None
+        stage_state(pkg)
+        entry = Book(pkg).find(plan.remember_skip)
+        skip = {entry.part} if entry and entry.part else set()
+        remember = plan.remember
+        return CUSTOM_PART, lambda written: state_part(pkg, remember(), skip, source)(written)
 
     def _keep_late_edits(self, pkg: Package, plan: WritePlan) -> None:
         assert plan.late_edits is not None

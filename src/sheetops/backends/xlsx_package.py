@@ -227,21 +227,29 @@ class Package:
         self.put("[Content_Types].xml", types)
         return dropped
 
-    def write(self, out: zipfile.ZipFile) -> None:
+    def write(self, out: zipfile.ZipFile, last: "tuple[str, Callable[[list[zipfile.ZipInfo]], bytes]] | None" = None) -> None:
         """Every part in its original order (new ones last): staged ones freshly written,
-        all others copied byte for byte."""
+        all others copied byte for byte. ``last`` = (name, make): that part is written at the
+        very end, made from the entries written before it (the run state's fingerprint)."""
         for name in self.names():
+            if last is not None and name == last[0]:
+                continue
             old = self.infos.get(name)
             if name not in self.staged and old is not None:
                 _copy_entry(self.zip, old, out)
                 continue
-            info = zipfile.ZipInfo(name, old.date_time if old else FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            content = self.staged[name]
-            with out.open(info, "w") as sink:
-                for chunk in [content] if isinstance(content, bytes) else content():
-                    sink.write(chunk)
+            self._write_part(out, name, self.staged[name])
+        if last is not None:
+            self._write_part(out, last[0], last[1](out.infolist()))
+
+    def _write_part(self, out: zipfile.ZipFile, name: str, content: Content) -> None:
+        old = self.infos.get(name)
+        info = zipfile.ZipInfo(name, old.date_time if old else FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        with out.open(info, "w") as sink:
+            for chunk in [content] if isinstance(content, bytes) else content():
+                sink.write(chunk)
 
 
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
