@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheetops.backends.memory import MemoryWorkbook
+from sheetops.workbook import schema
 
 ORDER_HEADER = ["Order ID", "SKU ID", "Product ID", "Creator", "Campaign", "Order date", "Settled date",
                 "Status", "Quantity", "GMV", "Refund"]
@@ -42,5 +43,7 @@ def workbook(*, orders: list[list[Any]] = (), rules: list[list[Any]] | None = No
 
 
 def rows(wb: MemoryWorkbook, tab: str) -> list[dict[str, Any]]:
+    """The data rows of a tab, as the tool reads them back: the one-line "nothing to show"
+    note of an empty tool tab (``schema.EMPTY_NOTES``) is not a row."""
     grid = wb.tabs[tab]
-    return [dict(zip(grid[0], r)) for r in grid[1:]]
+    return [dict(zip(grid[0], r)) for r in grid[1:] if not schema.is_empty_note(list(r))]

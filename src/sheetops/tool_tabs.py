@@ -61,7 +61,24 @@ def table_tab(name: str, frame: pd.DataFrame, *, kinds: dict[str, ColumnKind] | 
         elif col.kind == "text":
             frame[col.name] = frame[col.name].astype(object).where(frame[col.name].notna(), None)
             frame[col.name] = frame[col.name].map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    return TabWrite(name, columns, frame.reset_index(drop=True), **options)
+    tab = TabWrite(name, columns, frame.reset_index(drop=True), **options)
+    return say_when_empty(tab)
+
+
+def say_when_empty(tab: TabWrite) -> TabWrite:
+    """A tool tab with no rows gets one row under its header saying so (``schema.EMPTY_NOTES``);
+    its first column is then written as text for that run."""
+    note = schema.EMPTY_NOTES.get(tab.name)
+    if note is None or len(tab.frame) or not tab.columns:
+        return tab
+    first = tab.columns[0]
+    tab.columns[0] = Column(first.name, "text", first.width)
+    data = {c.name: pd.array([None], dtype="Int64") if c.kind in ("money", "amount", "int", "rate")
+            else pd.array([float("nan")], dtype="float64") if c.kind in ("ratio", "times", "number")
+            else pd.array([None], dtype=object) for c in tab.columns}
+    data[first.name] = pd.array([note], dtype=object)
+    tab.frame = pd.DataFrame(data)
+    return tab
 
 
 def payouts_tab(ledger: Ledger) -> TabWrite:

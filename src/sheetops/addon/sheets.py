@@ -66,7 +66,8 @@ def _records(grid: list[list[RawCell]] | None) -> list[tuple[int, dict[str, RawC
         return []
     header = [str(h or "").strip() for h in grid[0]]
     return [(i, dict(zip(header, list(row) + [None] * (len(header) - len(row)))))
-            for i, row in enumerate(grid[1:], start=1) if any(v not in (None, "") for v in row)]
+            for i, row in enumerate(grid[1:], start=1)
+            if any(v not in (None, "") for v in row) and not schema.is_empty_note(row)]
 
 
 def read_state(wb: GoogleSheetsWorkbook) -> SheetState:

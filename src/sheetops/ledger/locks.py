@@ -126,7 +126,7 @@ def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[Row], 
             names.append(None)
     rows = []
     for n, raw in enumerate(grid[1:], start=2):
-        if all(is_blank(v) for v in raw):
+        if all(is_blank(v) for v in raw) or schema.is_empty_note(raw):
             continue
         rec: Row = {name: (raw[i] if i < len(raw) else None) for i, name in enumerate(names) if name}
         rec["_row"] = n

@@ -13,7 +13,7 @@ are parsed (``cells.py`` beside it) and formatted in templates:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Sequence
 
 ColumnType = Literal["text", "handle", "code", "money", "rate", "date", "datetime", "int", "enum", "ids"]
 TabRole = Literal["settings", "input", "ledger", "output", "guide"]
@@ -355,6 +355,30 @@ TOOL_TAB_HELP: dict[str, str] = {
     LEDGER: "Hidden. What locked payouts contained. Never edit it.",
 }
 """One plain sentence per tool tab, for the ``Start Here`` tab."""
+
+EMPTY_NOTES: dict[str, str] = {
+    PAYOUTS.name: ("No payouts yet. A row appears here for each creator once a week (or month) has closed and "
+                   "their settled order lines, videos or retainers earn something; see the Issues tab if you expected one."),
+    COMMISSION_LINES: ("No commission lines yet. Each paid item of every payout appears here once a period has closed "
+                       "and a rule pays it."),
+    GMV_BY_CREATOR: "No sales to show yet: this fills in once a week (or month) with settled orders has closed.",
+    GMV_BY_CAMPAIGN: "No sales to show yet: this fills in once a week (or month) with settled orders has closed.",
+    GMV_BY_PRODUCT: "No sales to show yet: this fills in once a week (or month) with settled orders has closed.",
+    GMV_BY_PERIOD: "No sales to show yet: this fills in once a week (or month) with settled orders has closed.",
+    ISSUES: "No issues: every row SheetOps checked is fine.",
+}
+"""What a tool tab says in its first row when it has nothing to show (issue #15). The row is
+written under the header and skipped wherever the tool reads the tab back (``is_empty_note``).
+The hidden Ledger (the tool's own record) is never given one."""
+
+
+def is_empty_note(row: Sequence[object]) -> bool:
+    """True for the one-line "nothing to show" row of a tool tab (``EMPTY_NOTES``)."""
+    return (bool(row) and isinstance(row[0], str) and row[0] in _NOTE_TEXTS
+            and all(v is None or v == "" for v in row[1:]))
+
+
+_NOTE_TEXTS = frozenset(EMPTY_NOTES.values())
 
 TOOL_TABS: tuple[str, ...] = (
     PAYOUTS.name, COMMISSION_LINES, GMV_BY_CREATOR, GMV_BY_CAMPAIGN, GMV_BY_PRODUCT,
