@@ -18,8 +18,10 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .base import EDITABLE_FILL, CellStyle, Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
+from .xlsx_columns import column_cells, rows_bytes, vectorised
 from .xlsx_styles import Styles
 from .xlsx_xml import (
     MAIN_NS,
@@ -91,9 +93,17 @@ def sheet_xml(tab: TabWrite, styles: Styles, drawing_rid: str | None = None) -> 
         for start in range(0, len(tab.frame), CHUNK_ROWS):
             stop = min(start + CHUNK_ROWS, len(tab.frame))
             numbers = [str(r) for r in range(start + offset + 1, stop + offset + 1)]
-            columns = [_cells(o, start, stop, numbers) for o in outs]
-            rows = [f'<row r="{r}"{_height(heights, r)}>{"".join(cells)}</row>' for r, *cells in zip(numbers, *columns)]
-            yield "".join(rows).encode("utf-8")
+            if heights:  # report tabs: a few rows, some taller
+                columns = [_cells(o, start, stop, numbers) for o in outs]
+                rows = [f'<row r="{r}"{_height(heights, r)}>{"".join(cells)}</row>'
+                        for r, *cells in zip(numbers, *columns)]
+                yield "".join(rows).encode("utf-8")
+                continue
+            # a whole column at a time (xlsx_columns); columns it does not take, cell by cell
+            labels = pa.array(numbers, pa.string())
+            arrays = [column_cells(o.letter, o.column.kind, o.series.iloc[start:stop], labels, o.styles[o.column.kind])
+                      if _columnar(o) else pa.array(_cells(o, start, stop, numbers), pa.string()) for o in outs]
+            yield bytes(rows_bytes(labels, arrays))
         yield _tail(tab, outs, offset, drawing_rid, dxfs).encode("utf-8")
 
     return chunks
@@ -196,6 +206,14 @@ def _page(page: PageSetup | None, offset: int) -> str:
         brk = "".join(f'<brk id="{r + offset}" max="16383" man="1"/>' for r in sorted(set(page.row_breaks)))
         out += f'<rowBreaks count="{len(set(page.row_breaks))}" manualBreakCount="{len(set(page.row_breaks))}">{brk}</rowBreaks>'
     return out
+
+
+def _columnar(o: _ColumnOut) -> bool:
+    """Whether a column's cells are made a whole column at a time (``xlsx_columns``)."""
+    kind = o.column.kind
+    if not vectorised(kind) or o.styled:
+        return False
+    return kind not in ("date", "datetime") or pd.api.types.is_datetime64_any_dtype(o.series.dtype)
 
 
 def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str]:
