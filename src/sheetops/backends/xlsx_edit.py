@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import SheetOpsError
 from .base import Link, TabEdit
+from .xlsx_append import appended_rows
 from .xlsx_styles import Styles
 from .xlsx_xml import bool_cell, cell_ref, is_na, kind_of, number_cell, split_ref, text_cell, value_text
 
@@ -64,8 +65,17 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
         # new rows look like the last data row; below the header alone, they take each
         # column's own format (the template's date, money and percent columns), never the header's
         template = _styles_of(rows.segment(last)) if last > 0 and rows.find(last) is not None else _column_styles(xml)
-    for i, values in enumerate(edit.append):
-        changes.setdefault(last + 1 + i, {}).update({c: v for c, v in enumerate(values) if not is_na(v)})
+    block = b""
+    if edit.append and _appends_in_bulk(rows, changes, last, len(edit.append), prefix):
+        # new rows below every other change and every existing row: made a column at a time
+        block = appended_rows(last + 1, edit.append, template, styles,
+                              lambda r, c, v: _new_cell(r, c, v, template, styles))
+        grown = [c for values in edit.append for c, v in enumerate(values) if not is_na(v)]
+        extent = {last + len(edit.append): {max(grown): True} if grown else {}}
+    else:
+        for i, values in enumerate(edit.append):
+            changes.setdefault(last + 1 + i, {}).update({c: v for c, v in enumerate(values) if not is_na(v)})
+        extent = {}
     header_style = _styles_of(rows.segment(0)) if edit.add_headers and rows.find(0) is not None else {}
 
     out: list[bytes] = [xml[:body_start]]
@@ -87,9 +97,23 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
         replaced_formula |= had_formula
         out.append(merged)
         cursor = end
+    if block:
+        pos = rows.insert_position(last + 1)
+        out.append(xml[cursor:pos])
+        out.append(block)
+        cursor = pos
     out.append(xml[cursor:])
     result = b"".join(out)
-    return _grow_dimension(result, changes), replaced_formula
+    return _grow_dimension(result, {**changes, **extent}), replaced_formula
+
+
+def _appends_in_bulk(rows: "_RowIndex", changes: dict[int, dict[int, Any]], last: int, n: int, prefix: str) -> bool:
+    """Whether appended rows can go in as one block: no other change and no existing row
+    (an empty, formatted one) falls where they go, and the sheet uses no namespace prefix."""
+    if prefix or any(r > last for r in changes):
+        return False
+    i = bisect.bisect_left(rows.rows, last + 1)
+    return i >= len(rows.rows) or rows.rows[i] > last + n
 
 
 class _RowIndex:
