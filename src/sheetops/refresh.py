@@ -6,18 +6,14 @@ Every door (CLI, Excel button, cloud functions, Python) calls ``refresh``; the c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
 import os
-import tempfile
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Literal
-
-import pandas as pd
 
 from ._version import __version__
 from .backends import open_workbook
@@ -25,7 +21,9 @@ from .backends.base import Column, Grid, TabWrite, WritePlan, Workbook, money_te
 from .errors import NotASheetOpsWorkbook, SheetOpsError
 from .workbook import schema
 
-if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
+if TYPE_CHECKING:  # the computing modules (and pandas) load on the first run, so every door starts fast
+    import pandas as pd
+
     from .compute import Computed
     from .late_edits import LateEdits
 
@@ -223,6 +221,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
 
 
 def _summarise(result: RunResult, done: Computed) -> None:
+    import pandas as pd
+
     log = done.log
     result.issues = {"error": log.count("Error"), "warning": log.count("Warning"), "info": log.count("Info")}
     result.result = "errors" if result.issues["error"] else "ok"
@@ -274,6 +274,8 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
 def _other_period_reports(plan: WritePlan, tabs: dict[str, str], period: str) -> list[TabWrite]:
     """The report tab of the other period kind (a Weekly Report once Payout period is
     Monthly, or the other way round) says it is not refreshed, instead of showing stale figures."""
+    import pandas as pd
+
     written = {t.name for t in plan.tabs}
     out = []
     for name, kind in ((schema.WEEKLY_REPORT, "Weekly"), (schema.MONTHLY_REPORT, "Monthly")):
@@ -402,6 +404,9 @@ def write_files(frame: pd.DataFrame, out: Path) -> list[str]:
 
 
 def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    import csv
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".payouts-", suffix=".csv", dir=path.parent)
     try:
