@@ -10,10 +10,10 @@ import datetime as dt
 import gc
 import os
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
 from ._version import __version__
 from .backends import open_workbook
@@ -130,9 +130,10 @@ def refresh(
     ``as_of`` defaults to the Settings ``As of`` value, else today in the Settings time zone.
     ``on_step`` is told the name of each long step as it starts (the CLI shows them).
     Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
-    backend = open_workbook(workbook)
-    started = time.perf_counter()
-    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+    with _collector_paused():  # from the start: the first run's imports (pandas) make many objects too
+        backend = open_workbook(workbook)
+        started = time.perf_counter()
+        result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -162,10 +163,17 @@ def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool
     """One refresh of ``backend``. Python's cycle collector is paused meanwhile: a million-row
     tab is tens of millions of live objects, which it would otherwise scan again and again
     (a refresh makes no reference cycles worth collecting)."""
+    with _collector_paused():
+        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off meanwhile, as it was afterwards (nested pauses are fine)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step)
+        yield
     finally:
         if enabled:
             gc.enable()
