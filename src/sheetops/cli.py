@@ -5,15 +5,15 @@ traceback unless ``--debug``."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import traceback
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Callable, NoReturn, Sequence
 
 from . import __version__
 from .errors import BadArguments, SheetOpsError
-from .refresh import RunResult
+
+if TYPE_CHECKING:
+    from .refresh import RunResult
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SheetOpsError as exc:
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(f"sheetops: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -39,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Exception as exc:  # the person gets a sentence, the developer gets --debug
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         print(f"sheetops: could not finish ({type(exc).__name__}: {exc}); nothing was written. "
               "Run again with --debug for details.", file=sys.stderr)
@@ -173,6 +177,8 @@ def _run(args: argparse.Namespace) -> int:
     result = refresh(args.workbook, as_of=args.as_of, dry_run=args.dry_run, trigger="cli",
                      on_step=None if args.json else step_printer(), full=args.full)
     if args.json:
+        import json
+
         print(json.dumps(result.to_json()))
     else:
         print(summary(result))

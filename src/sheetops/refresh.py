@@ -6,17 +6,13 @@ Every door (CLI, Excel button, cloud functions, Python) calls ``refresh``; the c
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
 import os
-import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .backends import open_workbook
 from .backends.base import Column, Grid, RemembersRuns, TabWrite, WritePlan, Workbook, money_text
@@ -28,7 +24,9 @@ from .workbook import schema
 __all__ = ["NOT_PAID_CAUSES", "READ_TABS", "RunResult", "Trigger", "build_plan", "export_payouts", "grouped",
            "refresh", "resolve_tabs", "run_refresh"]
 
-if TYPE_CHECKING:  # the computing modules load on the first run, so the Excel button starts fast
+if TYPE_CHECKING:  # the computing modules (and pandas) load on the first run, so every door starts fast
+    import pandas as pd
+
     from .compute import Computed
     from .late_edits import LateEdits
 
@@ -49,9 +47,10 @@ def refresh(
     When nothing changed since the last refresh (same workbook contents, as-of date and
     SheetOps version), only a Run Log row is written (``RunResult.unchanged``); ``full`` refreshes
     every tab anyway. Raises ``SheetOpsError`` subclasses when the run cannot happen at all."""
-    backend = open_workbook(workbook)
-    started = time.perf_counter()
-    result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
+    with _collector_paused():  # from the start: the first run's imports (pandas) make many objects too
+        backend = open_workbook(workbook)
+        started = time.perf_counter()
+        result = run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -81,10 +80,17 @@ def run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: bool
     """One refresh of ``backend``. Python's cycle collector is paused meanwhile: a million-row
     tab is tens of millions of live objects, which it would otherwise scan again and again
     (a refresh makes no reference cycles worth collecting)."""
+    with _collector_paused():
+        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off meanwhile, as it was afterwards (nested pauses are fine)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_refresh(backend, as_of=as_of, dry_run=dry_run, trigger=trigger, on_step=on_step, full=full)
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -149,6 +155,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
 
 
 def _summarise(result: RunResult, done: Computed) -> None:
+    import pandas as pd
+
     log = done.log
     result.issues = {"error": log.count("Error"), "warning": log.count("Warning"), "info": log.count("Info")}
     result.result = "errors" if result.issues["error"] else "ok"
@@ -200,6 +208,8 @@ def build_plan(done: Computed, grids: dict[str, Grid | None], tabs: dict[str, st
 def _other_period_reports(plan: WritePlan, tabs: dict[str, str], period: str) -> list[TabWrite]:
     """The report tab of the other period kind (a Weekly Report once Payout period is
     Monthly, or the other way round) says it is not refreshed, instead of showing stale figures."""
+    import pandas as pd
+
     written = {t.name for t in plan.tabs}
     out = []
     for name, kind in ((schema.WEEKLY_REPORT, "Weekly"), (schema.MONTHLY_REPORT, "Monthly")):
@@ -318,6 +328,9 @@ def write_files(frame: pd.DataFrame, out: Path) -> list[str]:
 
 
 def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    import csv
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".payouts-", suffix=".csv", dir=path.parent)
     try:

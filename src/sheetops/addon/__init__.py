@@ -22,7 +22,22 @@ cloud functions. Importing does no I/O.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .deployment import deployment, deployment_json
-from .http import handle_addon
+
+if TYPE_CHECKING:
+    from .http import handle_addon
+
+
+def __getattr__(name: str) -> Any:
+    """``handle_addon`` on first use (PEP 562): it brings the Google Sheets backend and pandas,
+    which ``sheetops addon-deployment`` does not need."""
+    if name == "handle_addon":
+        from .http import handle_addon
+
+        return handle_addon
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["deployment", "deployment_json", "handle_addon"]

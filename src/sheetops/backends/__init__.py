@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BadArguments, WorkbookNotFound
 from .base import Workbook
-from .memory import MemoryWorkbook
+
+if TYPE_CHECKING:
+    from .memory import MemoryWorkbook
 
 _SHEET_URL = re.compile(r"docs\.google\.com/spreadsheets/d/([A-Za-z0-9_-]+)")
 
@@ -43,6 +46,15 @@ def open_workbook(target: "str | os.PathLike[str] | Workbook") -> Workbook:
     from .xlsx import XlsxWorkbook
 
     return XlsxWorkbook(path)
+
+
+def __getattr__(name: str) -> Any:
+    """``MemoryWorkbook`` on first use (PEP 562): it loads pandas, which opening a path does not need yet."""
+    if name == "MemoryWorkbook":
+        from .memory import MemoryWorkbook
+
+        return MemoryWorkbook
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["MemoryWorkbook", "Workbook", "open_workbook", "spreadsheet_id"]

@@ -41,9 +41,10 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Literal, Protocol, Sequence, runtime_checkable
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: importing the interface does not load pandas
+    import pandas as pd
 
 RATE_SCALE = 1_000_000
 """Rates are integers in millionths: 12.5% is 125_000."""

@@ -70,8 +70,19 @@ class Book:
         m = re.search(r'xmlns:([\w.-]+)="' + re.escape(REL_NS) + '"', self.text)
         self.rel_prefix = m.group(1) if m else ""
         self.changed = False
+        self._sheets: tuple[str, bytes, tuple[SheetEntry, ...]] | None = None
+        """The last ``sheets()`` answer with the texts it was read from (asked once per tab
+        staged and more; read again only when the workbook part or its rels changed)."""
 
     def sheets(self) -> list[SheetEntry]:
+        cached = self._sheets
+        if cached is not None and cached[0] is self.text and cached[1] is self.rels_xml:
+            return list(cached[2])
+        out = self._read_sheets()
+        self._sheets = (self.text, self.rels_xml, tuple(out))
+        return out
+
+    def _read_sheets(self) -> list[SheetEntry]:
         block = _SHEETS.search(self.text)
         if not block:
             raise NotASheetOpsWorkbook(f"{self.pkg.path.name} has no sheets; open it in Excel, save it, and run again.")

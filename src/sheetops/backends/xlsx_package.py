@@ -8,6 +8,7 @@ as text, by insertion or removal of single elements, so nothing a writer put the
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import struct
@@ -72,13 +73,20 @@ def relative(source_part: str, target_part: str) -> str:
 
 
 def parse_rels(xml: bytes, source_part: str) -> list[Rel]:
+    return list(_parse_rels(xml, source_part))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_rels(xml: bytes, source_part: str) -> tuple[Rel, ...]:
+    """Memoised: staging one plan reads the same few relationship parts again and again
+    (every tab's lookup and every reachability walk), and the answer depends on nothing else."""
     out: list[Rel] = []
     for m in _REL.finditer(xml.decode("utf-8")):
         a = attrs(m.group(0).split(">", 1)[0])
         external = a.get("TargetMode", "").lower() == "external"
         target = a.get("Target", "")
         out.append(Rel(a.get("Id", ""), a.get("Type", ""), target, external, "" if external else resolve(source_part, target)))
-    return out
+    return tuple(out)
 
 
 def new_rels_xml(rels: list[tuple[str, str, str]]) -> bytes:
@@ -148,6 +156,9 @@ class Package:
         self.infos = {i.filename: i for i in self.zip.infolist()}
         self.staged: dict[str, Content] = {}
         self.removed: set[str] = set()
+        self._zip_rels: dict[str, bytes] = {}
+        """Relationship parts as read from the zip (it does not change while open), kept
+        because reachability walks read each of them once per tab staged."""
         self.workbook_part = self._workbook_part()
 
     def _workbook_part(self) -> str:
@@ -187,7 +198,14 @@ class Package:
 
     def rels(self, part: str) -> list[Rel]:
         name = rels_name(part)
-        return parse_rels(self.read(name), part) if self.exists(name) else []
+        if not self.exists(name):
+            return []
+        if name in self.staged:
+            return parse_rels(self.read(name), part)
+        data = self._zip_rels.get(name)
+        if data is None:
+            data = self._zip_rels[name] = self.zip.read(name)
+        return parse_rels(data, part)
 
     def names(self) -> list[str]:
         current = [n for n in self.infos if self.exists(n)]

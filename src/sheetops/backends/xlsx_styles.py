@@ -64,6 +64,9 @@ class Styles:
         self.prefix = m.group(1) if m else ""
         self._cache: dict[tuple[str, bool, bool], int] = {}
         self._styled: dict[tuple[str, CellStyle], int] = {}
+        self._sections: dict[str, tuple[str, re.Match[str], list[str]]] = {}
+        """Per section: the text it was found in, the match and its items; found again only
+        once the text changed (most formats asked for are there already)."""
 
     def xf(self, kind: str, *, bold: bool = False, unlocked: bool = False) -> int:
         """The index of a cell format for ``kind`` (number format, link font, bold header,
@@ -195,11 +198,17 @@ class Styles:
 
     def _append(self, section: re.Pattern[str], item: re.Pattern[str], name: str, element: str) -> int:
         """The index of ``element`` in a section, appending it (and fixing count) if new."""
-        m = section.search(self.text)
-        if not m:
-            raise ValueError(f"styles part has no {name}")
+        cached = self._sections.get(name)
+        if cached is not None and cached[0] is self.text:
+            _, m, items = cached
+        else:
+            found = section.search(self.text)
+            if not found:
+                raise ValueError(f"styles part has no {name}")
+            m = found
+            items = [x.group(0) for x in item.finditer(m.group(3) or "")]
+            self._sections[name] = (self.text, m, items)
         body = m.group(3) or ""
-        items = [x.group(0) for x in item.finditer(body)]
         if element in items:
             return items.index(element)
         tail = m.group(2)

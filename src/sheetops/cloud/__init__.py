@@ -15,9 +15,23 @@ credentials: Google clients are made on first use.
 
 from __future__ import annotations
 
-from .build import build_source
+from typing import TYPE_CHECKING, Any
+
 from .dispatch import handle_dispatch
 from .events import handle_scheduled
 from .http import handle_http
+
+if TYPE_CHECKING:
+    from .build import build_source
+
+
+def __getattr__(name: str) -> Any:
+    """``build_source`` on first use (PEP 562): deploying needs it, a function's cold start does not."""
+    if name == "build_source":
+        from .build import build_source
+
+        return build_source
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["build_source", "handle_dispatch", "handle_http", "handle_scheduled"]

@@ -104,25 +104,25 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
     texts: dict[str, pd.Series | None] = {}  # all-text columns as Arrow text, converted once
     blank_cells: dict[str, np.ndarray] = {}
     for k, v in raw.items():
-        blank, texts[k] = _blanks(v)
-        blank_cells[k] = blank.to_numpy()
+        blank_cells[k], texts[k] = _blanks(v)
     keep = ~np.logical_and.reduce(list(blank_cells.values())) if blank_cells else np.zeros(len(body), dtype=bool)
     every = bool(keep.all())
     raw = {k: v if every else v[keep].reset_index(drop=True) for k, v in raw.items()}
     texts = {k: t if t is None or every else t[keep].reset_index(drop=True) for k, t in texts.items()}
     blank_cells = {k: v if every else v[keep] for k, v in blank_cells.items()}
-    frame = pd.DataFrame({"_row": row_numbers[keep]})
-    error = np.zeros(len(frame), dtype=bool)
+    sheet_row = row_numbers[keep]
+    columns: dict[str, Any] = {"_row": sheet_row}  # made into the frame at once: cheaper than column by column
+    error = np.zeros(len(sheet_row), dtype=bool)
     if missing:
         error[:] = True
     for col in spec.columns:
         if col.name not in positions:
-            frame[col.name] = _default_column(col, len(frame))
+            columns[col.name] = _default_column(col, len(sheet_row))
             continue
         values, errors, notes = parse_column(col, raw[col.name], settings, texts.get(col.name))
-        frame[col.name] = values
+        columns[col.name] = values
         idx = positions[col.name]
-        if col.required:
+        if col.required and blank_cells[col.name].any():
             blank = pd.Series(blank_cells[col.name], index=errors.index) & errors.isna()
             errors = errors.mask(blank, f"The {col.name} is missing")
         bad = errors.notna().to_numpy()
@@ -130,7 +130,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
             error |= bad
             fix_default = FIX.get(col.type, f"Choose one of: {', '.join(col.allowed)}." if col.allowed else "")
             at = np.flatnonzero(bad)  # per bad cell: plain arrays, not a pandas lookup per cell
-            sheet_rows = frame["_row"].to_numpy()[at].tolist()
+            sheet_rows = sheet_row[at].tolist()
             raw_values = raw[col.name].to_numpy(dtype=object)[at].tolist()
             problems = errors.to_numpy(dtype=object)[at].tolist()
             missing_fix = f"Fill in the {col.name}, or delete the row if it is not needed."
@@ -142,13 +142,14 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
                         col_index=idx)
         if notes is not None:
             at = np.flatnonzero(notes.notna().to_numpy())
-            for row, raw_value, note in zip(frame["_row"].to_numpy()[at].tolist(),
+            for row, raw_value, note in zip(sheet_row[at].tolist(),
                                             raw[col.name].to_numpy(dtype=object)[at].tolist(),
                                             notes.to_numpy(dtype=object)[at].tolist()):
                 text, severity = note
                 log.add(severity, spec.name, int(row), col.name, cells.shown(raw_value), text + ".",
                         FIX.get(col.type, "Check the value."), col_index=idx)
-    frame["_error"] = error
+    columns["_error"] = error
+    frame = pd.DataFrame(columns, copy=False)
     return Table(spec, frame, positions, rows_read=len(frame), missing_required=missing)
 
 
@@ -188,17 +189,18 @@ def _raw_columns(body: Grid, positions: dict[str, int], width: int) -> dict[str,
     return {name: pd.Series(columns[idx], dtype=object) for name, idx in positions.items()}
 
 
-def _blanks(col: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+def _blanks(col: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
     """Which cells are blank (empty, or only spaces); and, when every non-empty value is text,
-    the column as Arrow text (else None), so it is converted once, not once per use."""
-    blank = col.isna()
+    the column as Arrow text (else None), so it is converted once, not once per use.
+    (Masks are numpy arrays: a pandas boolean Series costs more to make than to use here.)"""
+    blank = col.isna().to_numpy()
     kind = pd.api.types.infer_dtype(col, skipna=True)
     strings = None
     if kind == "string":
         strings = col.astype("string[pyarrow]")
-        blank |= strings.str.strip().eq("").fillna(False).astype(bool)
+        blank = blank | strings.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
     elif kind in ("mixed", "mixed-integer"):
-        blank |= col.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+        blank = blank | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
     return blank, strings
 
 
@@ -255,9 +257,9 @@ def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndar
     done = np.zeros(len(col), dtype=bool)
     real = types.isin([dt.datetime, dt.date, pd.Timestamp]).to_numpy()
     if real.any():  # dates out of range (before 1900, after 2261) are left to the careful parser
-        first, last = cells.FIRST_DATE, cells.LAST_DATE
+        first, last = cells.FIRST_DATE.date(), cells.LAST_DATE.date()
         real = real.copy()
-        inside = col[real].map(lambda v: first.date() <= _day_of(v) <= last.date()).to_numpy(bool)
+        inside = col[real].map(lambda v: first <= _day_of(v) <= last).to_numpy(bool)
         real[np.flatnonzero(real)[~inside]] = False
         try:
             out[real] = pd.to_datetime(col[real].tolist()).astype("datetime64[ns]")
@@ -290,7 +292,6 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
                  strings: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series | None]:
     """Typed values, error texts (None = fine) and notes for one column. ``strings``: the
     column as Arrow text when every non-empty value is text (None otherwise)."""
-    none = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if col.type == "money":
         types = _types(raw)
         cents, done = _money_fast(raw, types)
@@ -325,9 +326,10 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
             values = values.where(values.notna(), col.default)
         return values.astype(STR), errors, notes
     # text, handle, code, ids: literal text
+    none = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if strings is not None:  # kept as Arrow text: one buffer per column, cheap to select and join
         stripped = strings.str.strip()
-        values = stripped.astype(STR).where(stripped.ne("").fillna(False).astype(bool))
+        values = stripped.astype(STR).where(stripped.ne("").to_numpy(dtype=bool, na_value=False))
         return values, none, None
     if pd.api.types.infer_dtype(raw, skipna=True) == "empty":
         return raw.astype(STR), none, None
@@ -337,7 +339,10 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
 
 def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:
     """Match keys for handles (no @, case-folded) or codes (case-folded)."""
-    s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    if values.dtype == STR:  # checked text (the usual case): blanks to "" without a round trip through objects
+        s = values.fillna("").str.strip()
+    else:
+        s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     if kind == "handle":
         s = s.str.lstrip("@").str.strip()
     return s.str.casefold()
