@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import queue
 import re
 import struct
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,8 +268,60 @@ class Package:
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
         with out.open(info, "w") as sink:
-            for chunk in [content] if isinstance(content, bytes) else content():
+            for chunk in [content] if isinstance(content, bytes) else ahead(content()):
                 sink.write(chunk)
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+
+
+def ahead(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """``chunks``, made one chunk ahead in a second thread: a large tab's next chunk of XML is
+    built (Arrow compute, which releases the GIL) while this thread deflates the last one (zlib,
+    which releases it too), so the two cores share the write. At most two chunks wait in memory.
+    An error in the maker is raised here; if the writer stops early, the maker stops too."""
+    slot: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        slot.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            item: object = _DONE
+        except BaseException as exc:  # handed to the writer, which raises it
+            item = _Failed(exc)
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    maker = threading.Thread(target=make, name="sheetops-xml", daemon=True)
+    maker.start()
+    try:
+        while True:
+            item = slot.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        maker.join()
 
 
 def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
