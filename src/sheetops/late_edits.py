@@ -82,6 +82,9 @@ class LateEdits:
     rebuild: Callable[[IssueLog, list[str]], None]
     lines_tab: str | None = None
     lines_start: Grid | None = None
+    read_lines: "Callable[[], Grid | None] | None" = None
+    """Reads ``lines_tab`` when the run did not (nothing waited to be locked): called only
+    when someone changed a Payouts row during the run, before the write."""
     kept: list[str] = field(default_factory=list)
     _said: list[Issue] = field(default_factory=list)
     _pristine: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -107,6 +110,8 @@ class LateEdits:
                 self.kept = []
                 self.rebuild(self.log, [])
             return []
+        if self.lines_start is None and self.read_lines is not None:
+            self.lines_start, self.read_lines = self.read_lines(), None
         for tab in (payouts, lines):
             if tab is not None and tab.name not in self._pristine:
                 self._pristine[tab.name] = tab.frame.copy()

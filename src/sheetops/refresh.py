@@ -114,9 +114,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
                 return log_unchanged(backend, tabs, same, started_wall=started_wall, started=started,
                                       trigger=trigger, lock_note=lock_note)
         step(f"Reading {backend.label}")
-        grids_actual = backend.read([actual for canon, actual in tabs.items() if canon in READ_TABS])
-        grids = {canon: grids_actual.get(actual) for canon, actual in tabs.items()}
-        del grids_actual
+        grids = read_tabs(backend, tabs, everything=dry_run)
         result = RunResult(workbook=backend.label, as_of=parse_as_of(as_of) or dt.date.today(), dry_run=dry_run)
         step("Checking every row and computing payouts")
         try:
@@ -136,7 +134,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         if dry_run:
             result.changes = describe_changes(plan, grids, tabs)
         else:
-            plan.late_edits = _late_edits(plan, done, grids, tabs, started_wall=started_wall, started=started,
+            plan.late_edits = _late_edits(plan, done, grids, tabs, backend, started_wall=started_wall, started=started,
                                           trigger=trigger, result=result.result, notes=notes,
                                           summary=result.summary())
             step("Writing the tool tabs")
@@ -152,6 +150,25 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
                 _summarise(result, done)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def read_tabs(backend: Workbook, tabs: dict[str, str], *, everything: bool = False) -> dict[str, Grid | None]:
+    """The tabs a refresh reads (``READ_TABS``; None for the others), by canonical name.
+
+    Commission Lines, the largest tab a refresh reads, is read (in a second read) only when a
+    payout waits to be locked, a Payouts row set to Approved or Paid that the Ledger does not
+    hold yet: only then is it needed (``ledger.approvals.awaiting_lock``). ``everything``
+    reads it anyway (a dry run compares every tool tab)."""
+    from .ledger.approvals import awaiting_lock
+
+    wanted = {canon: actual for canon, actual in tabs.items() if canon in READ_TABS}
+    lines = None if everything else wanted.pop(schema.COMMISSION_LINES, None)
+    got = backend.read(list(wanted.values()))
+    grids = {canon: got.get(actual) for canon, actual in tabs.items()}
+    del got
+    if lines is not None and awaiting_lock(grids.get(schema.PAYOUTS.name), grids.get(schema.LEDGER)):
+        grids[schema.COMMISSION_LINES] = backend.read([lines]).get(lines)
+    return grids
 
 
 def _summarise(result: RunResult, done: Computed) -> None:
@@ -234,7 +251,8 @@ def _log_tabs(done: Computed, grids: dict[str, Grid | None], *, started_wall: dt
     return [issues_tab(done.log), run_log_tab(grids.get(schema.RUN_LOG), row)]
 
 
-def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str], *,
+def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], tabs: dict[str, str],
+                backend: Workbook, *,
                 notes: list[str], **run: Any) -> "LateEdits | None":
     """What the backend needs to keep people's Payouts edits made while this run computed."""
     from .late_edits import LateEdits
@@ -249,9 +267,13 @@ def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], 
             tab.name = tabs.get(tab.name, tab.name)
             plan.tabs[[t.name for t in plan.tabs].index(tab.name)] = tab
 
+    lines_tab = tabs.get(schema.COMMISSION_LINES, schema.COMMISSION_LINES)
+    start = grids.get(schema.COMMISSION_LINES)
     return LateEdits(tab=name, start=grids.get(schema.PAYOUTS.name), plan=plan, log=done.log, rebuild=rebuild,
-                     lines_tab=tabs.get(schema.COMMISSION_LINES, schema.COMMISSION_LINES),
-                     lines_start=grids.get(schema.COMMISSION_LINES))
+                     lines_tab=lines_tab, lines_start=start,
+                     # not read at the start (nothing waited to be locked): only the tool writes it, so
+                     # it is read when someone approves during the run, just before the write
+                     read_lines=(lambda: backend.read([lines_tab]).get(lines_tab)) if start is None else None)
 
 
 def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid | None], started_wall: dt.datetime,

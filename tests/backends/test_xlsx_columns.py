@@ -20,7 +20,7 @@ TEXT = st.one_of(st.none(), st.just(""), st.text(max_size=12),
                  st.sampled_from(["a&b", "<b>", " lead", "trail ", "_x0041_", "tab\there", "\r\n", "=1+1",
                                   "\u3000wide", "é", "x\x01y", "\ufffe"]))
 CENTS = st.one_of(st.none(), st.integers(min_value=-10**12, max_value=10**12))
-MOMENTS = st.one_of(st.none(), st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)))
+MOMENTS = st.one_of(st.none(), st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2260, 1, 1)))
 
 
 def _both(kind: str, series: pd.Series, style: int) -> tuple[list[str], list[str]]:

@@ -27,12 +27,23 @@ _KINDS_WITH_FORMAT = ("money", "rate", "date", "datetime")
 (as ``xlsx_edit._value_cell`` does); text and whole numbers keep the template's, or none."""
 
 
+CHUNK_ROWS = 50_000
+"""Rows made at once: the column arrays of a chunk are freed before the next is made, so a
+million-line import never holds its new cells twice over."""
+
+
 def appended_rows(first: int, rows: list[list[Any]], template: dict[int, int], styles: Styles,
-                  cell_one_by_one: Callable[[int, int, Any], str]) -> bytes:
-    """``<row>`` elements for ``rows``, the first being 0-based row ``first``. Blank values
-    (None, NaN, NA) make no cell, as in a row merged cell by cell."""
-    if not rows:
-        return b""
+                  cell_one_by_one: Callable[[int, int, Any], str]) -> list[bytes]:
+    """``<row>`` elements for ``rows``, the first being 0-based row ``first``, in chunks of
+    ``CHUNK_ROWS`` rows. Blank values (None, NaN, NA) make no cell, as in a row merged cell by cell."""
+    # chunks in row order, each asking for its number formats row by row: the formats are
+    # numbered as the cell-by-cell path numbers them
+    return [_chunk(first + start, rows[start:start + CHUNK_ROWS], template, styles, cell_one_by_one)
+            for start in range(0, len(rows), CHUNK_ROWS)]
+
+
+def _chunk(first: int, rows: list[list[Any]], template: dict[int, int], styles: Styles,
+           cell_one_by_one: Callable[[int, int, Any], str]) -> bytes:
     width = max(len(r) for r in rows)
     labels = pa.array([str(first + 1 + i) for i in range(len(rows))], pa.string())
     values_of = [[r[c] if c < len(r) else None for r in rows] for c in range(width)]

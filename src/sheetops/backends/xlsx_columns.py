@@ -30,7 +30,8 @@ _RARE = (f"^[{_SPACE}]|[{_SPACE}]$|[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\r\\x{{fffe
 """Values ``t_element`` treats specially: spaces at an end, control characters, ``_x``."""
 
 DAY_NS = 86_400_000_000_000
-EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+EPOCH_DAYS = 25_569
+"""Days from Excel's day 0 (1899-12-30) to 1970-01-01."""
 
 
 def vectorised(kind: str) -> bool:
@@ -128,8 +129,9 @@ def _serials(part: pd.Series, *, dates_only: bool) -> pa.Array:
     """Excel serial day texts of a datetime64 column, as ``xlsx_sheet.serial_texts`` gives them."""
     ns = part.to_numpy(dtype="datetime64[ns]")
     blank = np.isnat(ns)
-    delta = (np.where(blank, EPOCH, ns) - EPOCH).astype("int64")
-    days, rest = np.divmod(delta, DAY_NS)
+    # days since 1970 first, then Excel's 1899-12-30 epoch: no int64 overflow for any date pandas holds
+    days, rest = np.divmod(np.where(blank, 0, ns.view("int64")), DAY_NS)
+    days = days + EPOCH_DAYS
     day_text = pc.cast(pa.array(days), pa.string())
     if dates_only or not rest.any():
         return pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), day_text)

@@ -65,7 +65,7 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
         # new rows look like the last data row; below the header alone, they take each
         # column's own format (the template's date, money and percent columns), never the header's
         template = _styles_of(rows.segment(last)) if last > 0 and rows.find(last) is not None else _column_styles(xml)
-    block = b""
+    block: list[bytes] = []
     if edit.append and _appends_in_bulk(rows, changes, last, len(edit.append), prefix):
         # new rows below every other change and every existing row: made a column at a time
         block = appended_rows(last + 1, edit.append, template, styles,
@@ -100,7 +100,7 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
     if block:
         pos = rows.insert_position(last + 1)
         out.append(xml[cursor:pos])
-        out.append(block)
+        out.extend(block)
         cursor = pos
     out.append(xml[cursor:])
     result = b"".join(out)

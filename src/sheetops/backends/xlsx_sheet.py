@@ -240,7 +240,8 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
 
 
 DAY_NS = 86_400_000_000_000
-EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
+EPOCH_DAYS = 25_569
+"""Days from Excel's day 0 (1899-12-30) to 1970-01-01."""
 
 
 def serial_texts(values: pd.Series, *, dates_only: bool) -> list[str | None]:
@@ -248,8 +249,9 @@ def serial_texts(values: pd.Series, *, dates_only: bool) -> list[str | None]:
     what ``date_serial`` / ``datetime_serial`` give one value at a time (None for a blank)."""
     ns = values.to_numpy(dtype="datetime64[ns]")
     blank = np.isnat(ns)
-    delta = (np.where(blank, EPOCH, ns) - EPOCH).astype("int64")
-    days, rest = np.divmod(delta, DAY_NS)
+    # days since 1970 first, then Excel's 1899-12-30 epoch: no int64 overflow for any date pandas holds
+    days, rest = np.divmod(np.where(blank, 0, ns.view("int64")), DAY_NS)
+    days = days + EPOCH_DAYS
     if dates_only:
         return [None if b else str(d) for d, b in zip(days.tolist(), blank.tolist())]
     micros = rest // 1000  # datetime_serial is exact to the microsecond, as Python's datetime is

@@ -25,8 +25,8 @@ from ..workbook import schema
 from ..backends.base import Grid, money_text
 from ..money.commissions import KIND_COLUMN
 from ..workbook.issues import IssueLog
-from .locks import (Row, BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, money,
-                    payout_checksum, rate, text)
+from .locks import (Row, BOOK_ITEM_COLUMNS, ITEM_FIELDS, RESTORE, Book, creator_of, day, grid_records, locked_ids,
+                    money, payout_checksum, rate, text)
 from ..workbook.schema import LOCKED_STATUSES, PAYOUT_AMOUNT_COLUMNS, PAYOUT_STATUSES, PAYOUTS, normalize_header
 
 TOOL_COLUMNS = ("Payout ID", "Period start", "Period end", "Creator", *PAYOUT_AMOUNT_COLUMNS, "Total", "Currency",
@@ -168,6 +168,14 @@ class Refused:
     @property
     def ids(self) -> set[str]:
         return set(self.rows)
+
+
+def awaiting_lock(payouts: Grid | None, ledger: Grid | None) -> bool:
+    """Whether a Payouts row is set to Approved or Paid but is not a locked payout of the
+    Ledger yet. Only such a row makes ``take_approvals`` look at the Commission Lines the
+    last run showed, so a refresh reads that tab (the largest it reads) only then."""
+    wanted = {str(r["Payout ID"]) for r in read_seen(payouts).rows if r["Status"] in LOCKED_STATUSES}
+    return bool(wanted - locked_ids(ledger))
 
 
 def take_approvals(seen: Seen, lines_grid: Grid | None, book: Book, *, claimed: set[int],

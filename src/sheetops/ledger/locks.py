@@ -169,6 +169,20 @@ def _payout_parts(rec: Row, item_sums: list[str]) -> list[object]:
             rec["Amount"], rec["Items"], rec["Currency"], _plain(rec["Locked on"]), *sorted(item_sums)]
 
 
+def locked_ids(grid: Grid | None) -> set[str]:
+    """The Payout IDs of the Ledger's Payout rows, read from those two columns alone (what
+    ``read_book`` takes as the locked payouts of an undamaged Ledger)."""
+    if not grid:
+        return set()
+    header = [normalize_header(str(h)) if h is not None else "" for h in grid[0]]
+    try:
+        at_id, at_kind = header.index(normalize_header("Payout ID")), header.index(normalize_header("Kind"))
+    except ValueError:
+        return set()
+    return {text(r[at_id]) for r in grid[1:]
+            if len(r) > max(at_id, at_kind) and text(r[at_kind]) == PAYOUT_KIND}
+
+
 def read_book(grid: Grid | None, log: IssueLog) -> Book:
     """The locked payouts in the Ledger tab; any sign of damage is an Error and ``damaged``."""
     book = Book()
