@@ -18,7 +18,7 @@ from .backends import open_workbook
 from .backends.base import Column, Grid, RemembersRuns, TabWrite, WritePlan, Workbook, money_text
 from .errors import NotASheetOpsWorkbook, SheetOpsError
 from .result import NOT_PAID_CAUSES, RunResult, Trigger, grouped, run_row
-from .unchanged import log_unchanged, remember, unchanged_since
+from .unchanged import log_failure, log_unchanged, remember, unchanged_since
 from .workbook import schema
 
 __all__ = ["NOT_PAID_CAUSES", "READ_TABS", "RunResult", "Trigger", "build_plan", "export_payouts", "grouped",
@@ -121,7 +121,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
             done = compute(grids, as_of, release=True)
         except Exception as exc:  # still leave a trace in the Run Log, then let the door report it
             if not dry_run:
-                _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
+                log_failure(backend, tabs, grids.get(schema.RUN_LOG), started_wall, started, trigger, exc)
             raise
         notes = [lock_note] if lock_note else []
         if lock_note:
@@ -144,7 +144,7 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
             try:
                 backend.apply(plan)
             except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
-                _log_failure(backend, tabs, grids, started_wall, started, trigger, exc)
+                log_failure(backend, tabs, grids.get(schema.RUN_LOG), started_wall, started, trigger, exc)
                 raise
             if plan.late_edits is not None and plan.late_edits.kept:
                 _summarise(result, done)
@@ -274,19 +274,6 @@ def _late_edits(plan: WritePlan, done: Computed, grids: dict[str, Grid | None], 
                      # not read at the start (nothing waited to be locked): only the tool writes it, so
                      # it is read when someone approves during the run, just before the write
                      read_lines=(lambda: backend.read([lines_tab]).get(lines_tab)) if start is None else None)
-
-
-def _log_failure(backend: Workbook, tabs: dict[str, str], grids: dict[str, Grid | None], started_wall: dt.datetime,
-                 started: float, trigger: Trigger, exc: Exception) -> None:
-    from .tool_tabs import run_log_tab
-
-    row = run_row(started_wall, started, trigger, f"failed: {type(exc).__name__}", {}, 0, 0)
-    tab = run_log_tab(grids.get(schema.RUN_LOG), row)
-    tab.name = tabs.get(tab.name, tab.name)
-    try:
-        backend.apply(WritePlan(tabs=[tab], last=True))
-    except Exception:  # the original failure matters more than the log row
-        pass
 
 
 def describe_changes(plan: WritePlan, grids: dict[str, Grid | None], tabs: dict[str, str]) -> dict[str, dict[str, int]]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .backends.base import RemembersRuns, WritePlan, Workbook
+from .backends.base import Grid, RemembersRuns, WritePlan, Workbook
 from .result import RunResult, Trigger, run_row
 from .workbook import schema
 
@@ -106,10 +106,29 @@ def log_unchanged(backend: Workbook, tabs: dict[str, str], state: dict[str, Any]
     tab = run_log_tab(log, row)
     tab.name = name
     plan = WritePlan(tabs=[tab], last=True, remember=lambda: dict(state), remember_skip=name)
-    backend.apply(plan)
+    try:
+        backend.apply(plan)
+    except Exception as exc:  # as a full run does: try to leave a Run Log row saying so
+        log_failure(backend, tabs, log, started_wall, started, trigger, exc)
+        raise
     result.seconds = time.perf_counter() - started
     return result
 
 
 UNCHANGED_NOTE = ("Nothing changed since the last refresh (same tabs, as-of date and SheetOps version), so the "
                   "tool tabs were left as they were.")
+
+
+def log_failure(backend: Workbook, tabs: dict[str, str], run_log: Grid | None, started_wall: dt.datetime,
+                started: float, trigger: Trigger, exc: Exception) -> None:
+    """After a run failed: one Run Log row saying so, if the workbook still takes a write."""
+    from .tool_tabs import run_log_tab
+
+    row = run_row(started_wall, started, trigger, f"failed: {type(exc).__name__}", {}, 0, 0)
+    tab = run_log_tab(run_log, row)
+    tab.name = tabs.get(tab.name, tab.name)
+    try:
+        backend.apply(WritePlan(tabs=[tab], last=True))
+    except Exception:  # the original failure matters more than the log row
+        pass
+

@@ -167,3 +167,21 @@ def test_a_save_made_while_an_unchanged_run_writes_its_row_is_kept_and_seen_next
     assert "Approved" in statuses  # the save is in the file, not undone by the Run Log write
     after = sheetops.refresh(demo, as_of=AS_OF)
     assert not after.unchanged and after.payouts["locked"] == 1
+
+
+def test_an_unchanged_run_whose_write_fails_says_so_in_the_run_log(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sheetops.refresh(demo, as_of=AS_OF)
+    real = XlsxWorkbook.apply
+    calls: list[int] = []
+
+    def fails_once(self: XlsxWorkbook, plan: WritePlan) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk full")
+        real(self, plan)
+
+    monkeypatch.setattr(XlsxWorkbook, "apply", fails_once)
+    with pytest.raises(OSError):
+        sheetops.refresh(demo, as_of=AS_OF)
+    log = _run_log(demo)
+    assert log[-1]["Result"] == "failed: OSError" and len(log) == 2
