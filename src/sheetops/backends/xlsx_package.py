@@ -288,26 +288,25 @@ def ahead(chunks: Iterable[bytes]) -> Iterator[bytes]:
     slot: queue.Queue[object] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
+    def offer(item: object) -> bool:
+        """Hand ``item`` to the writer; False once the writer has stopped."""
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def make() -> None:
         try:
             for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        slot.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(chunk):
                     return
             item: object = _DONE
         except BaseException as exc:  # handed to the writer, which raises it
             item = _Failed(exc)
-        while not stop.is_set():
-            try:
-                slot.put(item, timeout=0.1)
-                return
-            except queue.Full:
-                continue
+        offer(item)
 
     maker = threading.Thread(target=make, name="sheetops-xml", daemon=True)
     maker.start()
