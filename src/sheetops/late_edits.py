@@ -115,6 +115,8 @@ class LateEdits:
         for tab in (payouts, lines):
             if tab is not None and tab.name not in self._pristine:
                 self._pristine[tab.name] = tab.frame.copy()
+            if tab is not None and len(tab.frame) == 1 and schema.is_empty_note(list(tab.frame.iloc[0])):
+                tab.frame = tab.frame.iloc[0:0].copy()  # rows kept from people replace the "nothing yet" line
         computed = _totals(payouts.frame)
         _keep_rows(payouts, changed)
         if lines is not None:

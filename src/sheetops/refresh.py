@@ -106,9 +106,11 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
     parse_as_of(as_of)
     with nullcontext() if dry_run else backend.lock() as lock_note:
         tabs = resolve_tabs(backend)  # under the lock: a Google Sheet's lock take lists the tabs too
-        remembers = not dry_run and isinstance(backend, RemembersRuns)
-        if remembers and not full:
-            same = unchanged_since(backend, tabs, as_of)  # type: ignore[arg-type]
+        as_read: tuple[str, dict[str, Any] | None] | None = None  # the fingerprint of what is read, the last state
+        if not dry_run and isinstance(backend, RemembersRuns):
+            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG))
+        if as_read is not None and not full:
+            same = unchanged_since(as_read[0], as_read[1], as_of)
             if same is not None:
                 step(f"Nothing changed in {backend.label} since the last refresh")
                 return log_unchanged(backend, tabs, same, started_wall=started_wall, started=started,
@@ -139,8 +141,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
                                           summary=result.summary())
             step("Writing the tool tabs")
             plan.last = True
-            if remembers:
-                remember(plan, tabs, result, done, as_of)
+            if as_read is not None:  # what the run read, so a save made meanwhile voids the result
+                remember(plan, tabs, result, done, as_of, read=as_read[0])
             try:
                 backend.apply(plan)
             except Exception as exc:  # the workbook is as it was; try to leave a Run Log row
@@ -283,17 +285,26 @@ def describe_changes(plan: WritePlan, grids: dict[str, Grid | None], tabs: dict[
     out: dict[str, dict[str, int]] = {}
     for tab in plan.tabs:
         canon = actual_to_canon.get(tab.name, tab.name)
-        entry = {"rows_after": len(tab.frame)}
+        entry = {"rows_after": _data_rows(tab)}
         before = grids.get(canon)
         if canon in READ_TABS:
-            entry["rows_now"] = max(len(before) - 1, 0) if before else 0
+            entry["rows_now"] = sum(1 for r in before[1:] if not schema.is_empty_note(r)) if before else 0
         if canon == schema.PAYOUTS.name:
             entry.update(_payout_changes(before, tab.frame))
         out[tab.name] = entry
     return out
 
 
+def _data_rows(tab: TabWrite) -> int:
+    """Rows a tool tab would hold, its "nothing to show" line aside."""
+    if len(tab.frame) == 1 and schema.is_empty_note(list(tab.frame.iloc[0])):
+        return 0
+    return len(tab.frame)
+
+
 def _payout_changes(before: Grid | None, after: pd.DataFrame) -> dict[str, int]:
+    import pandas as pd
+
     from .workbook.cells import parse_money
 
     old: dict[str, int | None] = {}
@@ -301,10 +312,13 @@ def _payout_changes(before: Grid | None, after: pd.DataFrame) -> dict[str, int]:
         header = [str(h or "").strip() for h in before[0]]
         if "Payout ID" in header and "Total" in header:
             i, t = header.index("Payout ID"), header.index("Total")
-            old = {str(r[i]): parse_money(r[t] if t < len(r) else None).value for r in before[1:] if i < len(r) and r[i]}
-    new = dict(zip(after["Payout ID"].astype(str), after["Total"])) if not after.empty else {}
+            old = {str(r[i]): parse_money(r[t] if t < len(r) else None).value for r in before[1:]
+                   if i < len(r) and r[i] and not schema.is_empty_note(r)}
+    notes = set(schema.EMPTY_NOTES.values())
+    new = {pid: (None if pd.isna(v) else int(v)) for pid, v in zip(after["Payout ID"].astype(str), after["Total"])
+           if pid not in notes} if not after.empty else {}
     return {"new_payouts": sum(1 for k in new if k not in old),
-            "changed_totals": sum(1 for k, v in new.items() if k in old and old[k] != int(v))}
+            "changed_totals": sum(1 for k, v in new.items() if k in old and old[k] != v)}
 
 
 def numbered(out: Path, n: int) -> Path:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from importlib import metadata
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .backends.base import Grid, RemembersRuns, WritePlan, Workbook
+from .backends.base import Grid, WritePlan, Workbook
 from .result import RunResult, Trigger, run_row
 from .workbook import schema
 
@@ -24,11 +25,17 @@ if TYPE_CHECKING:
     from .compute import Computed
 
 def code_id() -> str:
-    """Which SheetOps computed a result: the version and a digest of the package's source, so a
-    changed install never reuses a result the old code computed."""
+    """Which SheetOps computed a result: the version, a digest of the package's source and the
+    versions of the libraries that read and compute, so a changed install never reuses a result
+    the old code computed."""
     global _CODE_ID
     if _CODE_ID is None:
         digest = hashlib.sha256(__version__.encode())
+        for library in ("pandas", "numpy", "pyarrow", "python-calamine"):  # they read and compute too
+            try:
+                digest.update(f"{library}={metadata.version(library)}".encode())
+            except metadata.PackageNotFoundError:
+                pass
         root = Path(__file__).resolve().parent
         for path in sorted(root.rglob("*.py")):
             if "testing" not in path.relative_to(root).parts:
@@ -41,8 +48,10 @@ _CODE_ID: str | None = None
 
 
 def remember(plan: WritePlan, tabs: dict[str, str], result: RunResult, done: Computed,
-              as_of: dt.date | str | None) -> None:
-    """Ask the backend to keep what the next run needs to see that nothing changed."""
+              as_of: dt.date | str | None, *, read: str) -> None:
+    """Ask the backend to keep what the next run needs to see that nothing changed. ``read`` is
+    the fingerprint of the workbook this run read: if the file it replaces differs (someone
+    saved it while the run computed), the backend keeps no answer, so the next run is full."""
     from .compute import parse_as_of
 
     settings = done.program.settings
@@ -51,6 +60,7 @@ def remember(plan: WritePlan, tabs: dict[str, str], result: RunResult, done: Com
 
     def state() -> dict[str, Any]:
         return {
+            "fingerprint": read,
             "code": code_id(),
             "as_of": done.as_of.isoformat(),
             "as_of_given": given.isoformat() if given else None,
@@ -64,14 +74,13 @@ def remember(plan: WritePlan, tabs: dict[str, str], result: RunResult, done: Com
     plan.remember_skip = tabs.get(schema.RUN_LOG, schema.RUN_LOG)
 
 
-def unchanged_since(backend: RemembersRuns, tabs: dict[str, str], as_of: dt.date | str | None) -> dict[str, Any] | None:
-    """The last run's state when the workbook, the as-of date and the code are all as they
-    were then; else None (a full refresh)."""
+def unchanged_since(now: str, state: dict[str, Any] | None, as_of: dt.date | str | None) -> dict[str, Any] | None:
+    """The last run's state when the workbook (its fingerprint ``now``), the as-of date and the
+    code are all as they were then; else None (a full refresh)."""
     from zoneinfo import ZoneInfo
 
     from .compute import parse_as_of
 
-    now, state = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG))
     if not state or state.get("fingerprint") != now or state.get("code") != code_id() or not state.get("result"):
         return None
     try:

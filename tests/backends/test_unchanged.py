@@ -139,7 +139,8 @@ def test_a_damaged_state_means_a_full_run(demo: Path) -> None:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == CUSTOM_PART:
-                data = data.replace(b'"fingerprint"', b'"fingerprint-', 1)
+                assert b"fingerprint" in data
+                data = data.replace(b"fingerprint", b"fingerprinz", 1)
             out.writestr(info, data)
     tmp.replace(demo)
     assert not sheetops.refresh(demo, as_of=AS_OF).unchanged
@@ -185,3 +186,36 @@ def test_an_unchanged_run_whose_write_fails_says_so_in_the_run_log(demo: Path, m
         sheetops.refresh(demo, as_of=AS_OF)
     log = _run_log(demo)
     assert log[-1]["Result"] == "failed: OSError" and len(log) == 2
+
+
+def test_a_save_made_while_a_full_run_computes_is_computed_by_the_next_run(demo: Path) -> None:
+    sheetops.refresh(demo, as_of=AS_OF)
+
+    def person_saves(step: str) -> None:  # Orders edited while the run computes
+        if step.startswith("Writing the tool tabs"):
+            book = openpyxl.load_workbook(demo)
+            sheet = book["Orders"]
+            sheet.delete_rows(sheet.max_row - 19, 20)
+            book.save(demo)
+
+    sheetops.refresh(demo, as_of=AS_OF, on_step=person_saves, full=True)
+    after = sheetops.refresh(demo, as_of=AS_OF)
+    assert not after.unchanged  # the edit was not computed by the run it came during
+    assert after.rows["Orders"] == sheetops.refresh(demo, as_of=AS_OF, full=True).rows["Orders"]
+
+
+def test_the_kept_answer_survives_text_excel_would_read_as_escapes(tmp_path: Path) -> None:
+    state = {"result": {"on_hold_creators": ["the_x0041_shop", "a&b<c>\"d'", "ümlaut_xff"]}}
+    xml = _with_state('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>',
+                      json.dumps(state, ensure_ascii=True).replace("_x", "_\\u0078"))
+    assert "_x" not in xml.split("<Properties", 1)[1].split(">", 1)[1]
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr(CUSTOM_PART, xml)
+    pkg = Package(path)
+    try:
+        assert read_state(pkg) == state
+    finally:
+        pkg.close()

@@ -171,3 +171,12 @@ def test_an_approval_typed_during_a_refresh_survives_in_live_excel(tmp_path: Pat
     grids = excel.read(["Payouts", "Issues", "Run Log"])
     as_rows = {k: [dict(zip(g[0], r)) for r in g[1:]] for k, g in grids.items()}
     _check_kept(as_rows["Payouts"], as_rows["Issues"], as_rows["Run Log"], pid)
+
+
+def test_a_row_kept_into_a_tab_with_nothing_else_replaces_its_empty_line() -> None:
+    wb = _program()
+    pid = rows(wb, "Payouts")[0]["Payout ID"]
+    wb.tabs["Orders"] = wb.tabs["Orders"][:1]  # every order gone: this run has no payouts to show
+    sheetops.refresh(wb, as_of=AS_OF, on_step=_during_write(lambda: _approve(wb.tabs["Payouts"], pid)))
+    grid = wb.tabs["Payouts"]
+    assert [r[0] for r in grid[1:]] == [pid]  # the approved row, and no "No payouts yet" line above it

@@ -65,3 +65,11 @@ def test_a_dry_run_reads_every_tab_it_compares() -> None:
     wb.asked.clear()
     sheetops.refresh(wb, as_of=AS_OF, dry_run=True)
     assert "Commission Lines" in wb.asked
+
+
+def test_a_dry_run_of_a_workbook_with_nothing_to_pay_counts_no_rows() -> None:
+    wb = Counting(workbook(orders=[]).tabs)
+    sheetops.refresh(wb, as_of=AS_OF)  # Payouts now says "No payouts yet"
+    dry = sheetops.refresh(wb, as_of=AS_OF, dry_run=True)
+    payouts = dry.changes["Payouts"]
+    assert payouts["rows_after"] == 0 and payouts["rows_now"] == 0 and payouts["new_payouts"] == 0

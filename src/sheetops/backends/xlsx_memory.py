@@ -23,7 +23,7 @@ import zipfile
 from typing import Any, Callable
 
 from .xlsx_package import Package, add_rel, ct_add_override, new_rels_xml
-from .xlsx_xml import esc_text
+from .xlsx_xml import esc_attr
 
 CUSTOM_PART = "docProps/custom.xml"
 REL_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
@@ -102,7 +102,9 @@ def state_part(pkg: Package, state: dict[str, Any], skip: set[str], source: str)
 
     def make(written: list[zipfile.ZipInfo]) -> bytes:
         full = dict(state, fingerprint=fingerprint(written, skip))
-        return _with_state(old, json.dumps(full, separators=(",", ":"))).encode("utf-8")
+        # ASCII JSON, and "_x" written as "_\u0078": nothing in it reads as an Excel _xHHHH_ escape
+        text = json.dumps(full, separators=(",", ":"), ensure_ascii=True).replace("_x", "_\\u0078")
+        return _with_state(old, text).encode("utf-8")
 
     return make
 
@@ -115,7 +117,7 @@ def _with_state(xml: str, text: str) -> str:
         xml, root = _empty_part().decode("utf-8"), _ROOT.search(_empty_part().decode("utf-8"))
         assert root is not None
     start = root.group(0).rstrip("/>").rstrip() if root.group(0).endswith("/>") else root.group(0)[:-1]
-    if 'xmlns:vt="' not in start:
+    if not re.search(r"""xmlns:vt\s*=\s*["']""", start):
         start += f' xmlns:vt="{NS_VT}"'
     kept, pids = [], []
     for m in _PROP.finditer(xml):
@@ -129,8 +131,8 @@ def _with_state(xml: str, text: str) -> str:
     ours = []
     for n, at in enumerate(range(0, max(len(text), 1), CHUNK)):
         label = PROPERTY if n == 0 else f"{PROPERTY} {n + 1}"
-        ours.append(f'<property fmtid="{FMTID}" pid="{first + n}" name="{esc_text(label)}">'
-                    f"<vt:lpwstr>{esc_text(text[at:at + CHUNK])}</vt:lpwstr></property>")
+        ours.append(f'<property fmtid="{FMTID}" pid="{first + n}" name="{esc_attr(label)}">'
+                    f"<vt:lpwstr>{esc_attr(text[at:at + CHUNK])}</vt:lpwstr></property>")
     head = xml[: root.start()]
     return head + start + ">" + "".join(kept) + "".join(ours) + "</Properties>"
 

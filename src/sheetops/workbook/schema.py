@@ -374,8 +374,18 @@ The hidden Ledger (the tool's own record) is never given one."""
 
 def is_empty_note(row: Sequence[object]) -> bool:
     """True for the one-line "nothing to show" row of a tool tab (``EMPTY_NOTES``)."""
-    return (bool(row) and isinstance(row[0], str) and row[0] in _NOTE_TEXTS
-            and all(v is None or v == "" for v in row[1:]))
+    return bool(row) and isinstance(row[0], str) and row[0] in _NOTE_TEXTS and all(_blank(v) for v in row[1:])
+
+
+def _blank(value: object) -> bool:
+    """An empty cell as read back (None, ""), or a missing value of a frame (NaN, NA, NaT)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == ""
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 _NOTE_TEXTS = frozenset(EMPTY_NOTES.values())
