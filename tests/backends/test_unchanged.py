@@ -219,3 +219,22 @@ def test_the_kept_answer_survives_text_excel_would_read_as_escapes(tmp_path: Pat
         assert read_state(pkg) == state
     finally:
         pkg.close()
+
+
+def test_custom_properties_under_another_part_name_are_used_not_doubled(demo: Path) -> None:
+    sheetops.refresh(demo, as_of=AS_OF)
+    moved = demo.with_name("moved.xlsx")
+    with zipfile.ZipFile(demo) as src, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            name = "docProps/props9.xml" if info.filename == CUSTOM_PART else info.filename
+            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"docProps/custom.xml", b"docProps/props9.xml")
+            out.writestr(name, data)
+    moved.replace(demo)
+    assert not sheetops.refresh(demo, as_of=AS_OF).unchanged  # the package's parts changed
+    assert sheetops.refresh(demo, as_of=AS_OF).unchanged
+    with zipfile.ZipFile(demo) as z:
+        names = z.namelist()
+        assert "docProps/props9.xml" in names and CUSTOM_PART not in names
+        assert z.read("_rels/.rels").count(b"custom-properties") == 1

@@ -32,7 +32,7 @@ from ..errors import RefreshRunning, WorkbookNotFound
 from .base import Grid, WritePlan
 from .xlsx_apply import stage_plan
 from .xlsx_book import Book
-from .xlsx_memory import CUSTOM_PART, fingerprint, read_state, stage_state, state_part
+from .xlsx_memory import custom_part, fingerprint, read_state, stage_state, state_part
 from .xlsx_lock import FileChanged, atomic_write, check_not_held, check_not_open, file_identity, run_lock
 from .xlsx_package import Package
 from .xlsx_read import read_grids
@@ -120,7 +120,7 @@ class XlsxWorkbook:
     def _fingerprint(pkg: Package, log_tab: str) -> str:
         """The fingerprint of the file as it is on disk (staged changes aside)."""
         entry = Book(pkg).find(log_tab)
-        return fingerprint(pkg.zip.infolist(), {entry.part} if entry and entry.part else set())
+        return fingerprint(pkg.zip.infolist(), {custom_part(pkg)} | ({entry.part} if entry and entry.part else set()))
 
     @staticmethod
     def _remember(pkg: Package, plan: WritePlan,
@@ -129,9 +129,10 @@ class XlsxWorkbook:
             return None
         stage_state(pkg)
         entry = Book(pkg).find(plan.remember_skip)
-        skip = {entry.part} if entry and entry.part else set()
+        part = custom_part(pkg)
+        skip = {part} | ({entry.part} if entry and entry.part else set())
         remember = plan.remember
-        return CUSTOM_PART, lambda written: state_part(pkg, remember(), skip, source)(written)
+        return part, lambda written: state_part(pkg, remember(), skip, source)(written)
 
     def _keep_late_edits(self, pkg: Package, plan: WritePlan) -> None:
         assert plan.late_edits is not None

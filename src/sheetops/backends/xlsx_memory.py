@@ -22,7 +22,7 @@ import re
 import zipfile
 from typing import Any, Callable
 
-from .xlsx_package import Package, add_rel, ct_add_override, new_rels_xml
+from .xlsx_package import Package, add_rel, ct_add_override, new_rels_xml, parse_rels
 from .xlsx_xml import esc_attr
 
 CUSTOM_PART = "docProps/custom.xml"
@@ -42,11 +42,22 @@ _ROOT = re.compile(r"<([\w.-]+:)?Properties\b[^>]*>")
 _OURS = re.compile(re.escape(PROPERTY) + r"(?: (\d+))?$")
 
 
+def custom_part(pkg: Package) -> str:
+    """The package's custom-properties part: the target of its relationship when there is one
+    (Excel and LibreOffice name it ``docProps/custom.xml``), else that name."""
+    if pkg.exists("_rels/.rels"):
+        for rel in parse_rels(pkg.read("_rels/.rels"), ""):
+            if rel.type == REL_CUSTOM and rel.part:
+                return rel.part
+    return CUSTOM_PART
+
+
 def fingerprint(infos: list[zipfile.ZipInfo], skip: set[str]) -> str:
-    """SHA-256 of every part's name, CRC-32 and size but those in ``skip`` (and the state)."""
+    """SHA-256 of every part's name, CRC-32 and size but those in ``skip`` (the Run Log's sheet
+    part and the custom-properties part, which holds the state)."""
     digest = hashlib.sha256()
     for info in sorted(infos, key=lambda i: i.filename):
-        if info.filename in skip or info.filename == CUSTOM_PART:
+        if info.filename in skip:
             continue
         digest.update(f"{info.filename}\0{info.CRC:08x}\0{info.file_size}\n".encode("utf-8"))
     return digest.hexdigest()
@@ -54,10 +65,11 @@ def fingerprint(infos: list[zipfile.ZipInfo], skip: set[str]) -> str:
 
 def read_state(pkg: Package) -> dict[str, Any] | None:
     """The state the last run kept in the file, or None (none kept, or not readable)."""
-    if not pkg.exists(CUSTOM_PART):
+    part = custom_part(pkg)
+    if not pkg.exists(part):
         return None
     try:
-        text = pkg.read(CUSTOM_PART).decode("utf-8")
+        text = pkg.read(part).decode("utf-8")
     except (KeyError, UnicodeDecodeError, zipfile.BadZipFile):
         return None
     pieces: dict[int, str] = {}
@@ -79,13 +91,15 @@ def read_state(pkg: Package) -> dict[str, Any] | None:
 def stage_state(pkg: Package) -> None:
     """Make sure the package has a custom-properties part, its relationship and its content
     type, so the state can be written into it last (see ``state_part``)."""
-    if pkg.exists(CUSTOM_PART):
+    part = custom_part(pkg)
+    if pkg.exists(part):
         return
-    rels = pkg.read("_rels/.rels") if pkg.exists("_rels/.rels") else new_rels_xml([])
-    rels, _ = add_rel(rels, REL_CUSTOM, CUSTOM_PART)
-    pkg.put("_rels/.rels", rels)
-    pkg.put("[Content_Types].xml", ct_add_override(pkg.read("[Content_Types].xml"), CUSTOM_PART, CT_CUSTOM))
-    pkg.put(CUSTOM_PART, _empty_part())
+    if part == CUSTOM_PART:  # no relationship yet (one pointing at a missing part is kept)
+        rels = pkg.read("_rels/.rels") if pkg.exists("_rels/.rels") else new_rels_xml([])
+        rels, _ = add_rel(rels, REL_CUSTOM, CUSTOM_PART)
+        pkg.put("_rels/.rels", rels)
+    pkg.put("[Content_Types].xml", ct_add_override(pkg.read("[Content_Types].xml"), part, CT_CUSTOM))
+    pkg.put(part, _empty_part())
 
 
 def state_part(pkg: Package, state: dict[str, Any], skip: set[str], source: str) -> Callable[[list[zipfile.ZipInfo]], bytes]:
@@ -98,7 +112,8 @@ def state_part(pkg: Package, state: dict[str, Any], skip: set[str], source: str)
     so the next run is a full one."""
     if state.get("fingerprint") is not None and state["fingerprint"] != source:
         state = dict(state, result=None)
-    old = pkg.read(CUSTOM_PART).decode("utf-8") if pkg.exists(CUSTOM_PART) else _empty_part().decode("utf-8")
+    part = custom_part(pkg)
+    old = pkg.read(part).decode("utf-8") if pkg.exists(part) else _empty_part().decode("utf-8")
 
     def make(written: list[zipfile.ZipInfo]) -> bytes:
         full = dict(state, fingerprint=fingerprint(written, skip))
