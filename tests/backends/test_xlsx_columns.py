@@ -19,7 +19,7 @@ from sheetops.backends.xlsx_sheet import _cells, _ColumnOut
 TEXT = st.one_of(st.none(), st.just(""), st.text(max_size=12),
                  st.sampled_from(["a&b", "<b>", " lead", "trail ", "_x0041_", "tab\there", "\r\n", "=1+1",
                                   "\u3000wide", "é", "x\x01y", "\ufffe"]))
-CENTS = st.one_of(st.none(), st.integers(min_value=-10**12, max_value=10**12))
+CENTS = st.one_of(st.none(), st.integers(min_value=-10**12, max_value=10**12), st.sampled_from([-(2**63), 2**63 - 1]))
 MOMENTS = st.one_of(st.none(), st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2260, 1, 1)))
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .base import RATE_SCALE
+from .base import RATE_SCALE, money_text, rate_text
 from .xlsx_xml import t_element
 
 COLUMN_KINDS = frozenset({"text", "money", "amount", "rate", "int", "date", "datetime"})
@@ -109,6 +109,9 @@ def _number_values(kind: str, part: pd.Series) -> pa.Array:
     mask = pa.array(blank)
     if kind == "int":
         return pc.if_else(mask, pa.scalar(None, pa.string()), pc.cast(ints, pa.string()))
+    if len(ints) and pc.min(ints).as_py() == -(2**63):  # no int64 magnitude: made one at a time
+        fmt = money_text if kind in ("money", "amount") else rate_text
+        return pa.array([None if b else fmt(v) for v, b in zip(ints.to_pylist(), blank.tolist())], pa.string())
     scale, width = (100, 2) if kind in ("money", "amount") else (RATE_SCALE, 6)
     sign = pc.if_else(pc.less(ints, 0), "-", "")
     magnitude = pc.abs_checked(ints)
