@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 import openpyxl
 import pytest
@@ -120,29 +121,19 @@ def test_state_longer_than_one_property_round_trips(tmp_path: Path) -> None:
     xml = _with_state('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>',
                       text)
     assert xml.count("<property ") == -(-len(text) // CHUNK)
-    path = tmp_path / "p.xlsx"
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr(CUSTOM_PART, xml)
-    pkg = Package(path)
-    try:
-        assert read_state(pkg) == {"a": "x&<>\"' é" * 200}
-    finally:
-        pkg.close()
+    assert _state_read_back(tmp_path, xml) == {"a": "x&<>\"' é" * 200}
 
 
 def test_a_damaged_state_means_a_full_run(demo: Path) -> None:
     sheetops.refresh(demo, as_of=AS_OF)
-    tmp = demo.with_name("damaged.xlsx")
-    with zipfile.ZipFile(demo) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == CUSTOM_PART:
-                assert b"fingerprint" in data
-                data = data.replace(b"fingerprint", b"fingerprinz", 1)
-            out.writestr(info, data)
-    tmp.replace(demo)
+
+    def damage(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == CUSTOM_PART:
+            assert b"fingerprint" in data
+            data = data.replace(b"fingerprint", b"fingerprinz", 1)
+        return name, data
+
+    _rewrite(demo, damage)
     assert not sheetops.refresh(demo, as_of=AS_OF).unchanged
     assert sheetops.refresh(demo, as_of=AS_OF).unchanged
 
@@ -209,6 +200,28 @@ def test_the_kept_answer_survives_text_excel_would_read_as_escapes(tmp_path: Pat
     xml = _with_state('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>',
                       json.dumps(state, ensure_ascii=True).replace("_x", "_\\u0078"))
     assert "_x" not in xml.split("<Properties", 1)[1].split(">", 1)[1]
+    assert _state_read_back(tmp_path, xml) == state
+
+
+def test_custom_properties_under_another_part_name_are_used_not_doubled(demo: Path) -> None:
+    sheetops.refresh(demo, as_of=AS_OF)
+
+    def move(name: str, data: bytes) -> tuple[str, bytes]:
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            data = data.replace(b"docProps/custom.xml", b"docProps/props9.xml")
+        return ("docProps/props9.xml" if name == CUSTOM_PART else name), data
+
+    _rewrite(demo, move)
+    assert not sheetops.refresh(demo, as_of=AS_OF).unchanged  # the package's parts changed
+    assert sheetops.refresh(demo, as_of=AS_OF).unchanged
+    with zipfile.ZipFile(demo) as z:
+        names = z.namelist()
+        assert "docProps/props9.xml" in names and CUSTOM_PART not in names
+        assert z.read("_rels/.rels").count(b"custom-properties") == 1
+
+
+def _state_read_back(tmp_path: Path, xml: str) -> object:
+    """The state ``read_state`` finds in a package whose custom-properties part is ``xml``."""
     path = tmp_path / "p.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -216,25 +229,17 @@ def test_the_kept_answer_survives_text_excel_would_read_as_escapes(tmp_path: Pat
         z.writestr(CUSTOM_PART, xml)
     pkg = Package(path)
     try:
-        assert read_state(pkg) == state
+        return read_state(pkg)
     finally:
         pkg.close()
 
 
-def test_custom_properties_under_another_part_name_are_used_not_doubled(demo: Path) -> None:
-    sheetops.refresh(demo, as_of=AS_OF)
-    moved = demo.with_name("moved.xlsx")
-    with zipfile.ZipFile(demo) as src, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as out:
+def _rewrite(path: Path, change: "Callable[[str, bytes], tuple[str, bytes]]") -> None:
+    """Rewrite the zip at ``path``, each part through ``change`` (name, bytes) -> (name, bytes)."""
+    tmp = path.with_name("rewritten.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
-            data = src.read(info)
-            name = "docProps/props9.xml" if info.filename == CUSTOM_PART else info.filename
-            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
-                data = data.replace(b"docProps/custom.xml", b"docProps/props9.xml")
+            name, data = change(info.filename, src.read(info))
             out.writestr(name, data)
-    moved.replace(demo)
-    assert not sheetops.refresh(demo, as_of=AS_OF).unchanged  # the package's parts changed
-    assert sheetops.refresh(demo, as_of=AS_OF).unchanged
-    with zipfile.ZipFile(demo) as z:
-        names = z.namelist()
-        assert "docProps/props9.xml" in names and CUSTOM_PART not in names
-        assert z.read("_rels/.rels").count(b"custom-properties") == 1
+    tmp.replace(path)
+
