@@ -21,7 +21,7 @@ from ..errors import NotASheetOpsWorkbook, SheetOpsError
 from .base import TabEdit, TabWrite, WritePlan
 from .xlsx_book import Book, SheetEntry
 from .xlsx_chart import add_charts
-from .xlsx_edit import edit_sheet
+from .xlsx_edit import edit_sheet_parts
 from .xlsx_package import REL_DRAWING, Package, ct_remove_override, new_rels_xml, relative, rels_name
 from .xlsx_sheet import sheet_xml
 from .xlsx_styles import Styles
@@ -124,7 +124,7 @@ def _edit_tab(pkg: Package, book: Book, styles: Styles, edit: TabEdit) -> None:
         raise NotASheetOpsWorkbook(
             f"The workbook has no tab named {edit.name}; add it (the template has it) and run again."
         )
-    data, replaced_formula = edit_sheet(pkg.read(entry.part), edit, styles)
-    pkg.put(entry.part, data)
+    parts, replaced_formula = edit_sheet_parts(pkg.read(entry.part), edit, styles)
+    pkg.put(entry.part, lambda: iter(parts))
     if replaced_formula:
         book.drop_calc_chain({entry.sheet_id})

@@ -39,6 +39,13 @@ _CLEAR = object()
 
 def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
     """The edited worksheet part, and whether a formula cell was overwritten."""
+    parts, replaced_formula = edit_sheet_parts(xml, edit, styles)
+    return b"".join(parts), replaced_formula
+
+
+def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[bytes], bool]:
+    """``edit_sheet`` in pieces, to be written one after the other: a million appended rows are
+    never joined into one more copy of the whole sheet."""
     sd = _SHEET_DATA.search(xml)
     if sd is None:
         raise SheetOpsError(f"The tab {edit.name} has no cell data section; open and save the workbook in Excel.")
@@ -103,8 +110,8 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
         out.extend(block)
         cursor = pos
     out.append(xml[cursor:])
-    result = b"".join(out)
-    return _grow_dimension(result, {**changes, **extent}), replaced_formula
+    out[0] = _grow_dimension(out[0], {**changes, **extent})  # the <dimension> comes before <sheetData>
+    return out, replaced_formula
 
 
 def _appends_in_bulk(rows: "_RowIndex", changes: dict[int, dict[int, Any]], last: int, n: int, prefix: str) -> bool:
