@@ -4,7 +4,6 @@ USER_ENTERED input stays text in cells formatted as plain text (``@``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ from sheetops.testing.sheets_server import SheetsServer
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[SheetsServer]:
-    with SheetsServer(read_per_minute_per_user=10**6, write_per_minute_per_user=10**6) as s:
-        yield s
+def server(quota_free_server: SheetsServer) -> SheetsServer:
+    return quota_free_server
 
 
 def _call(server: SheetsServer, method: str, path: str, **kw: Any) -> Any:

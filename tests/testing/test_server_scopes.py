@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,18 +14,15 @@ from sheetops.testing.sheets_auth import (SCOPE_DRIVE, SCOPE_DRIVE_FILE, SCOPE_S
 from sheetops.testing.sheets_gate import parse_scopes
 from sheetops.testing.sheets_server import SheetsServer
 
+from .conftest import get_spreadsheet
+
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 DRIVE_READONLY = "https://www.googleapis.com/auth/drive.readonly"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[SheetsServer]:
-    with SheetsServer(read_per_minute_per_user=10**6, write_per_minute_per_user=10**6) as s:
-        yield s
-
-
-def _read(server: SheetsServer, sid: str, token: str) -> requests.Response:
-    return requests.get(f"{server.url}/v4/spreadsheets/{sid}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+def server(quota_free_server: SheetsServer) -> SheetsServer:
+    return quota_free_server
 
 
 def _write(server: SheetsServer, sid: str, token: str) -> requests.Response:
@@ -43,7 +39,7 @@ def _reason(resp: requests.Response) -> tuple[str, dict[str, Any]]:
 def test_a_token_without_a_sheets_scope_is_refused(server: SheetsServer) -> None:
     sid = server.seed("Program")
     laptop = server.issue_token(scopes={CLOUD_PLATFORM})  # plain `gcloud auth application-default login`
-    resp = _read(server, sid, laptop)
+    resp = get_spreadsheet(server, sid, laptop)
     assert resp.status_code == 403
     error = resp.json()["error"]
     assert error["status"] == "PERMISSION_DENIED" and error["message"] == "Request had insufficient authentication scopes."
@@ -64,7 +60,7 @@ def test_a_token_without_a_sheets_scope_is_refused(server: SheetsServer) -> None
 def test_which_scopes_grant_what(server: SheetsServer, scopes: set[str], reads: bool, writes: bool) -> None:
     sid = server.seed("Program")
     token = server.issue_token(scopes=scopes)
-    assert (_read(server, sid, token).status_code == 200) is reads
+    assert (get_spreadsheet(server, sid, token).status_code == 200) is reads
     resp = _write(server, sid, token)
     assert (resp.status_code == 200) is writes
     if not writes:
@@ -75,7 +71,7 @@ def test_api_not_enabled(server: SheetsServer) -> None:
     sid = server.seed("Program")
     server.api_disabled = True
     try:
-        resp = _read(server, sid, server.issue_token())
+        resp = get_spreadsheet(server, sid, server.issue_token())
     finally:
         server.api_disabled = False
     assert resp.status_code == 403 and _reason(resp)[0] == "SERVICE_DISABLED"
@@ -83,7 +79,7 @@ def test_api_not_enabled(server: SheetsServer) -> None:
 
 
 def test_an_unknown_token_is_401_with_details(server: SheetsServer) -> None:
-    resp = _read(server, server.seed("Program"), "ya29.made-up")
+    resp = get_spreadsheet(server, server.seed("Program"), "ya29.made-up")
     assert resp.status_code == 401 and resp.json()["error"]["status"] == "UNAUTHENTICATED"
     assert _reason(resp)[1]["service"] == "sheets.googleapis.com"
 

@@ -3,7 +3,6 @@ belongs to its creator; anyone else gets 403 until it is shared with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import gspread
@@ -13,18 +12,15 @@ import requests
 from sheetops.testing.gspread_client import gspread_client
 from sheetops.testing.sheets_server import SheetsServer
 
+from .conftest import get_spreadsheet
+
 BOT = "sheetops-bot@agency-project.iam.gserviceaccount.com"
 MIA = "mia@agency.example"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[SheetsServer]:
-    with SheetsServer(read_per_minute_per_user=10**6, write_per_minute_per_user=10**6) as s:
-        yield s
-
-
-def _get(server: SheetsServer, sid: str, token: str) -> requests.Response:
-    return requests.get(f"{server.url}/v4/spreadsheets/{sid}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+def server(quota_free_server: SheetsServer) -> SheetsServer:
+    return quota_free_server
 
 
 def test_created_sheets_belong_to_their_creator(server: SheetsServer) -> None:
@@ -51,17 +47,17 @@ def test_seeded_sheets_with_an_owner_and_the_test_helper(server: SheetsServer) -
     sid = server.seed("Private", {"Creators": [["Handle"]]}, owner=MIA)
     mia = server.issue_token(identity=MIA)
     leo = server.issue_token(identity="leo@agency.example")
-    assert _get(server, sid, mia).status_code == 200
-    refused = _get(server, sid, leo)
+    assert get_spreadsheet(server, sid, mia).status_code == 200
+    refused = get_spreadsheet(server, sid, leo)
     assert refused.status_code == 403 and refused.json()["error"]["message"] == "The caller does not have permission"
     server.share(sid, "leo@agency.example")
-    assert _get(server, sid, leo).status_code == 200
+    assert get_spreadsheet(server, sid, leo).status_code == 200
 
 
 def test_seeded_sheets_without_owner_are_open_and_missing_ones_are_404(server: SheetsServer) -> None:
     token = server.issue_token(identity="anyone@agency.example")
-    assert _get(server, server.seed("Open"), token).status_code == 200
-    assert _get(server, "no-such-sheet", token).status_code == 404
+    assert get_spreadsheet(server, server.seed("Open"), token).status_code == 200
+    assert get_spreadsheet(server, "no-such-sheet", token).status_code == 404
 
 
 def test_a_drive_permission_for_anyone_opens_it(server: SheetsServer) -> None:
@@ -71,5 +67,5 @@ def test_a_drive_permission_for_anyone_opens_it(server: SheetsServer) -> None:
                          headers={"Authorization": f"Bearer {server.issue_token(identity=MIA, scopes={'https://www.googleapis.com/auth/drive'})}"},
                          timeout=10)
     assert resp.status_code == 200, resp.text
-    assert _get(server, sid, server.issue_token(identity="stranger@elsewhere.example")).status_code == 200
-    assert _get(server, sid, mia).status_code == 200
+    assert get_spreadsheet(server, sid, server.issue_token(identity="stranger@elsewhere.example")).status_code == 200
+    assert get_spreadsheet(server, sid, mia).status_code == 200

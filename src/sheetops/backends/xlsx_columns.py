@@ -103,7 +103,7 @@ def _as_strings(part: pd.Series) -> pa.Array:
 def _number_values(kind: str, part: pd.Series) -> pa.Array:
     """The ``<v>`` text of a money, amount, rate, int, date or datetime column (null = blank)."""
     if kind in ("date", "datetime"):
-        return _serials(part, dates_only=kind == "date")
+        return serials(part, dates_only=kind == "date")
     blank = part.isna().to_numpy()
     ints = pa.array(part.fillna(0).astype("int64").to_numpy(), pa.int64())
     mask = pa.array(blank)
@@ -128,8 +128,9 @@ def _number_values(kind: str, part: pd.Series) -> pa.Array:
     return pc.if_else(mask, pa.scalar(None, pa.string()), text)
 
 
-def _serials(part: pd.Series, *, dates_only: bool) -> pa.Array:
-    """Excel serial day texts of a datetime64 column, as ``xlsx_sheet.serial_texts`` gives them."""
+def serials(part: pd.Series, *, dates_only: bool) -> pa.Array:
+    """Excel serial day texts of a datetime64 column (null for a blank): exactly what
+    ``date_serial`` / ``datetime_serial`` give one value at a time."""
     ns = part.to_numpy(dtype="datetime64[ns]")
     blank = np.isnat(ns)
     # days since 1970 first, then Excel's 1899-12-30 epoch: no int64 overflow for any date pandas holds

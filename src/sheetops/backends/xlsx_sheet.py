@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from .base import EDITABLE_FILL, CellStyle, Column, Link, PageSetup, TabWrite, column_letter, money_text, rate_text
-from .xlsx_columns import column_cells, rows_bytes, vectorised
+from .xlsx_columns import column_cells, rows_bytes, serials, vectorised
 from .xlsx_styles import Styles
 from .xlsx_xml import (
     MAIN_NS,
@@ -239,26 +238,10 @@ def _cells(o: _ColumnOut, start: int, stop: int, numbers: list[str]) -> list[str
     return [_one_cell(f"{letter}{r}", v, kind, o) for r, v in zip(numbers, part.tolist())]
 
 
-DAY_NS = 86_400_000_000_000
-EPOCH_DAYS = 25_569
-"""Days from Excel's day 0 (1899-12-30) to 1970-01-01."""
-
-
 def serial_texts(values: pd.Series, *, dates_only: bool) -> list[str | None]:
-    """A datetime64 column as Excel serial day texts, computed per column in numpy: exactly
-    what ``date_serial`` / ``datetime_serial`` give one value at a time (None for a blank)."""
-    ns = values.to_numpy(dtype="datetime64[ns]")
-    blank = np.isnat(ns)
-    # days since 1970 first, then Excel's 1899-12-30 epoch: no int64 overflow for any date pandas holds
-    days, rest = np.divmod(np.where(blank, 0, ns.view("int64")), DAY_NS)
-    days = days + EPOCH_DAYS
-    if dates_only:
-        return [None if b else str(d) for d, b in zip(days.tolist(), blank.tolist())]
-    micros = rest // 1000  # datetime_serial is exact to the microsecond, as Python's datetime is
-    seconds = (micros // 1_000_000) + (micros % 1_000_000) / 1_000_000
-    serial = days + seconds / 86400
-    return [None if b else (str(d) if not m else repr(v))
-            for d, m, v, b in zip(days.tolist(), micros.tolist(), serial.tolist(), blank.tolist())]
+    """A datetime64 column as Excel serial day texts (None for a blank): exactly what
+    ``date_serial`` / ``datetime_serial`` give one value at a time (``xlsx_columns.serials``)."""
+    return serials(values, dates_only=dates_only).to_pylist()
 
 
 def _text_cells(letter: str, part: pd.Series, numbers: list[str], style: int) -> list[str]:
