@@ -27,6 +27,7 @@ Layers (top to bottom):
     areas:     reports, ledger
     money:     money
     workbook:  workbook
+    grids:     backends.column_grid
     base:      backends.base, errors, progress, _version
 
 - command, doors: the command line (it also builds the add-in), the Excel ribbon button, the
@@ -38,7 +39,8 @@ Layers (top to bottom):
 - refresh: the one use case every door calls (read -> check -> compute -> write); unchanged:
   how it sees that nothing changed since the last refresh and stops after one Run Log row.
 - backends, templates, importers, demo: I/O with workbooks and files (``backends.base`` is
-  their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``).
+  their interface, at the bottom so the pure core can name a ``Grid`` or a ``TabWrite``;
+  ``backends.column_grid`` is the ``Grid`` of a tab read column-wise, which the checks use).
 - compute: the pure core of a refresh; tool_tabs: its results as the tool's tabs; late_edits:
   people's Payouts edits made during a run, kept in what the run writes; result: what a run
   did (``RunResult``) and its Run Log row.

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backends.base import RawCell, TabEdit, WritePlan
+from ..backends.base import Grid, RawCell, TabEdit, WritePlan
 from ..backends.gsheets import GoogleSheetsWorkbook
 from ..errors import NotASheetOpsWorkbook, SheetOpsError
 from ..workbook import schema
@@ -61,7 +61,7 @@ class SheetState:
         return read or self.orders_grid_rows
 
 
-def _records(grid: list[list[RawCell]] | None) -> list[tuple[int, dict[str, RawCell]]]:
+def _records(grid: Grid | None) -> list[tuple[int, dict[str, RawCell]]]:
     if not grid:
         return []
     header = [str(h or "").strip() for h in grid[0]]

@@ -71,7 +71,13 @@ RawCell = None | str | int | float | bool | dt.datetime | dt.date | dt.time | Ce
 """What ``read`` returns per cell: empty cells are ``None``; dates may also come as
 numbers (Excel / Google serial days), which the parsers accept."""
 
-Grid = list[list[RawCell]]
+Rows = list[list[RawCell]]
+"""A tab as plain rows of cells, row 0 = row 1 of the sheet (what most backends build)."""
+
+Grid = Sequence[list[RawCell]]
+"""What ``read`` returns per tab: rows of cells. Either plain ``Rows`` or a
+``backends.column_grid.ColumnGrid`` (the ``.xlsx`` backend's column-wise read), which gives the
+same rows when asked and its typed columns to ``workbook.tables.read_table``."""
 
 
 @dataclass(frozen=True)

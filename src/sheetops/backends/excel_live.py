@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..errors import NotASheetOpsWorkbook, RefreshRunning, SheetOpsError
 from ..workbook.schema import EDITED_TABS, normalize_tab
-from .base import EDITABLE_FILL, ChartSpec, Grid, TabEdit, TabWrite, WritePlan, column_letter
+from .base import EDITABLE_FILL, ChartSpec, Grid, Rows, TabEdit, TabWrite, WritePlan, column_letter
 from .excel_format import TOOL_TAB_COLOR, apply_filter, excel_color, highlight
 from .excel_values import NUMBER_FORMATS, from_excel, quoted, to_excel
 from .grid import mixed_cell, mixed_kind, out_cell
@@ -350,7 +350,7 @@ def read_sheet(sheet: Any) -> Grid:
     used = sheet.used_range
     values = used.options(ndim=2, err_to_str=True).value
     lead = [None] * (used.column - 1)
-    grid: Grid = [[] for _ in range(used.row - 1)]
+    grid: Rows = [[] for _ in range(used.row - 1)]
     grid += [lead + [from_excel(v) for v in row] for row in values]
     for row in grid:
         while row and row[-1] is None:

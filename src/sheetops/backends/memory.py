@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Mapping, Sequence
 
 from ..errors import RefreshRunning
-from .base import Grid, Link, TabEdit, TabWrite, WritePlan
+from .base import Grid, Link, Rows, TabEdit, TabWrite, WritePlan
 from .grid import mixed_cell, tab_rows
 
 
@@ -58,7 +58,7 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _edited(grid: Grid, edit: TabEdit) -> Grid:
+def _edited(grid: Grid, edit: TabEdit) -> Rows:
     rows = [list(r) for r in grid] or [[]]
     for col, name in edit.add_headers.items():
         _put(rows, 0, col, name)
@@ -73,7 +73,7 @@ def _edited(grid: Grid, edit: TabEdit) -> Grid:
     return rows
 
 
-def _put(rows: Grid, r: int, c: int, value: Any) -> None:
+def _put(rows: Rows, r: int, c: int, value: Any) -> None:
     while len(rows) <= r:
         rows.append([])
     row = rows[r]

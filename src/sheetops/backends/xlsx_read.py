@@ -1,4 +1,16 @@
-"""Reading tabs of an ``.xlsx`` file fast, with python-calamine.
+"""Reading tabs of an ``.xlsx`` file fast: column-wise with fastexcel, else with python-calamine.
+
+A tab is read **column-wise** (fastexcel: calamine straight into typed Arrow arrays, a
+``ColumnGrid``) when nothing about it needs a cell-by-cell look:
+- its row 1 holds the header, all text (checked on the first row's XML, a few bytes);
+- every column holds one kind of value below the header (numbers, text, dates or
+  true/false), which fastexcel's strict typing checks;
+- it has no error cells, no durations and no date before 1900-03-01 (Excel's 1900 leap-year
+  quirk and time-only cells are left to calamine's own conversion);
+- no two header cells are the same text (fastexcel would rename one).
+Anything else, such as a typed "N/A" in a column of amounts, reads the tab **row-wise** as
+before: calamine's ``to_python``, one Python value per cell. Both give the same cells
+(tests/backends/test_column_read.py holds them to it).
 
 calamine gives numbers, text, booleans and date cells (as ``date``/``datetime``/``time``),
 but shows error cells (``#REF!``, ``#N/A``) as empty text. So each sheet part is also
@@ -10,55 +22,316 @@ runs at memory speed.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import zipfile
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
+import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import NotASheetOpsWorkbook
-from .base import CellError, Grid, RawCell
+from .base import CellError, Grid, RawCell, Rows, column_letter
+from .column_grid import ColumnGrid, python_cells
 from .xlsx_xml import attrs, split_ref
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
 
 
-def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, Grid]:
-    """The raw cells of each named tab (``parts`` maps tab name -> sheet part)."""
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except CalamineError as exc:  # pragma: no cover - the zip opened, so this is rare
-        raise NotASheetOpsWorkbook(f"{path.name} cannot be read as a workbook ({exc}); open and save it in Excel.") from exc
+def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str], *,
+               columns: bool = True) -> dict[str, Grid]:
+    """The raw cells of each named tab (``parts`` maps tab name -> sheet part); column-wise
+    where the tab allows it (``columns=False``: always row-wise)."""
     out: dict[str, Grid] = {}
+    reader: Any = None
+    book: CalamineWorkbook | None = None
     try:
         for name, part in parts.items():
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            # calamine: "" is an empty cell; a duration becomes Excel serial days
-            grid: Grid = [[None if v == "" else _days(v) if type(v) is dt.timedelta else v for v in row]  # type: ignore[misc]
-                          for row in rows]
-            _trim(grid)
-            if part:
-                for (r, c), error in _error_cells(zip_file, part):
-                    _put(grid, r, c, error)
-            out[name] = grid
+            if columns and part and _text_header_in_row_1(zip_file, part):
+                if reader is None:
+                    reader = _fast_reader(path)
+                fast = _column_grid(reader, name, zip_file, part) if reader is not False else None
+                if fast is not None:
+                    out[name] = fast
+                    continue
+            if book is None:
+                book = _calamine(path)
+            out[name] = _row_grid(book, name, list(_error_cells(zip_file, part)) if part else [])
     finally:
-        book.close()
+        if book is not None:
+            book.close()
     return out
+
+
+def _calamine(path: Path) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:  # pragma: no cover - the zip opened, so this is rare
+        raise NotASheetOpsWorkbook(f"{path.name} cannot be read as a workbook ({exc}); open and save it in Excel.") from exc
+
+
+def _row_grid(book: CalamineWorkbook, name: str, errors: list[tuple[tuple[int, int], CellError]]) -> Rows:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    # calamine: "" is an empty cell; a duration becomes Excel serial days
+    grid: Rows = [[None if v == "" else _days(v) if type(v) is dt.timedelta else v for v in row]  # type: ignore[misc]
+                  for row in rows]
+    _trim(grid)
+    for (r, c), error in errors:
+        _put(grid, r, c, error)
+    return grid
+
+
+def _fast_reader(path: Path) -> Any:
+    """fastexcel's reader of the file, or False when it cannot open it (then calamine reads)."""
+    try:
+        import fastexcel
+
+        logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
+        return fastexcel.read_excel(str(path))
+    except Exception:  # noqa: BLE001 - any refusal means: read row-wise, which reports properly
+        return False
+
+
+_DEDUP = re.compile(r"(.*)_\d+", re.S)
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*?)(/?)>")
+_ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
+_HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is\b)")
+_TEXT_TYPES = {"s", "inlineStr", "str"}
+
+
+def _text_header_in_row_1(zip_file: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's first row with cells is row 1 and every filled cell in it is text
+    (read from the start of the part only)."""
+    data = b""
+    with zip_file.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 16)
+            data += chunk
+            start = _ROW_START.search(data)
+            if start and (start.group(2) or _ROW_END.search(data, start.end())):
+                break
+            if not chunk or len(data) > 1 << 24:
+                return False
+    a = attrs(start.group(1).decode("utf-8", "replace"))
+    if start.group(2) or a.get("r", "1") != "1":
+        return False
+    end = _ROW_END.search(data, start.end())
+    assert end is not None
+    filled = 0
+    for cell in _CELL.finditer(data, start.end(), end.start()):
+        body = cell.group(2) or b""
+        if not _HAS_VALUE.search(body):
+            continue
+        if attrs(cell.group(1).decode("utf-8", "replace")).get("t", "n") not in _TEXT_TYPES:
+            return False
+        filled += 1
+    return filled > 0
+
+
+def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str) -> ColumnGrid | None:
+    """The tab as typed Arrow columns, or None when it must be read row-wise.
+
+    fastexcel types each column from all its cells; a column holding more than one kind of
+    value comes back as text (numbers and dates turned into text), and true/false cells in a
+    column of numbers as numbers. So one pass over the sheet's XML (the same pass that finds
+    error cells) lists every cell of the text columns that is not text, with its stored
+    value: those cells get their own value back (the column then holds Python values, as
+    the row-wise read gives), and a sheet with true/false cells is read row-wise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        sheet = reader.load_sheet(name, header_row=0, schema_sample_rows=None)
+        batch = sheet.to_arrow()
+        infos = sheet.available_columns()
+    except Exception:  # noqa: BLE001 - a mix fastexcel refuses (durations), or anything else
+        return None
+    names = [c.name for c in infos if c.column_name_from == "looked_up"]
+    known = set(names)
+    if any((m := _DEDUP.fullmatch(n)) and m.group(1) in known for n in names):
+        return None  # two header cells alike: fastexcel renamed one
+    width = max((c.absolute_index for c in infos), default=-1) + 1
+    header: list[RawCell] = [None] * width
+    arrays: dict[int, pa.Array] = {}
+    for info, array in zip(infos, batch.columns):
+        if info.column_name_from == "looked_up":
+            header[info.absolute_index] = info.name or None
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        kind = array.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            array = pc.if_else(pc.equal(array, ""), pa.scalar(None, kind), array)
+        elif pa.types.is_timestamp(kind):
+            low = pc.min(array).as_py()
+            if kind.tz is not None or (low is not None and low < _FIRST_DAY):
+                return None  # time-only cells, 1900's leap-day quirk: calamine's own conversion
+        elif not (pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
+            return None  # durations, whole numbers (not in .xlsx), dates without time: row-wise
+        arrays[info.absolute_index] = array
+    texts = {column_letter(i): i for i, a in arrays.items()
+             if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
+             and pc.any(pc.match_substring_regex(a, _SHOWN_NOT_TEXT)).as_py()}
+    found = _scan(zip_file, part, list(texts))
+    if found is None:
+        return None
+    odd, errors = found
+    cells: dict[int, list[RawCell]] = {}
+    for col, (rows, values) in _odd_values(odd, texts, arrays).items():
+        if values is None:
+            return None
+        mixed = np.array(arrays[col].to_pylist(), dtype=object)
+        mixed[rows - 1] = values
+        cells[col] = mixed.tolist()
+    for (row, col), error in errors:
+        if col not in arrays or not 1 <= row <= len(arrays[col]):
+            return None
+        if col not in cells:
+            cells[col] = python_cells(arrays[col])
+        cells[col][row - 1] = error
+    columns: dict[int, pa.Array | list[RawCell]] = {**arrays, **cells}
+    last = 0
+    for i, cells_of in list(columns.items()):
+        filled = _last_filled(cells_of)
+        if filled == 0:
+            del columns[i]
+        last = max(last, filled)
+    return ColumnGrid(header, {i: c[:last] for i, c in columns.items()}, last)
+
+
+_FIRST_DAY = dt.datetime(1900, 3, 1)
+_ROW_WISE = object()
+"""A cell the column-wise read does not take: read the tab row-wise."""
+
+
+def _last_filled(column: "pa.Array | list[RawCell]") -> int:
+    """1 + the index of the last non-empty cell (0: none)."""
+    if isinstance(column, list):
+        return next((i + 1 for i in range(len(column) - 1, -1, -1) if column[i] is not None), 0)
+    if column.null_count == len(column):
+        return 0
+    import pyarrow.compute as pc
+
+    return int(pc.indices_nonzero(column.is_valid())[-1].as_py()) + 1
+
+
+def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, int], arrays: dict[int, "pa.Array"]
+                ) -> dict[int, tuple[np.ndarray, np.ndarray | None]]:
+    """The values of the cells in text columns that are not text, as the row-wise read gives
+    them, per sheet column: (data rows from 1, values); values None: read the tab row-wise.
+    ``odd`` holds (column letters, row, attributes, stored value) as found in the XML."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
+    if not odd:
+        return out
+    letters, row_texts, attributes, stored_texts = (np.array(x) for x in zip(*odd))
+    kinds = {a: _kind(a) for a in set(attributes.tolist())}
+    kind = np.array([kinds[a] for a in attributes.tolist()], dtype=object)
+    numbers = (kind == "n") & (stored_texts != b"")
+    for letter in set(letters.tolist()):
+        col = texts[letter.decode()]
+        mine = letters == letter
+        if ((kind[mine] != "n") & (kind[mine] != "e")).any():
+            out[col] = (np.zeros(0, dtype=np.int64), None)  # a kind this read does not take
+            continue
+        take = mine & numbers
+        rows = row_texts[take].astype(np.int64) - 1  # data rows from 1 (sheet row 2 -> 1)
+        if rows.size and (rows.min() < 1 or rows.max() > len(arrays[col])):
+            out[col] = (rows, None)
+            continue
+        stored = stored_texts[take].astype(np.float64)
+        values = np.empty(rows.size, dtype=object)
+        values[:] = stored.tolist()
+        shown = arrays[col].take(pa.array(rows - 1))
+        dates = ~pc.fill_null(pc.match_substring_regex(shown, _NUMBER_SHOWN), True).to_numpy(zero_copy_only=False)
+        if dates.any():
+            if (stored[dates] < 61).any():  # time-only cells, 1900's leap-day quirk: calamine's own
+                out[col] = (rows, None)
+                continue
+            when = [dt.datetime.fromisoformat(x) for x in shown.filter(pa.array(dates)).to_pylist()]
+            values[dates] = [w.date() if w.time() == dt.time() else w for w in when]
+        blank = mine & (kind == "n") & (stored_texts == b"")
+        if blank.any():  # a number cell with no stored value is empty
+            rows = np.concatenate([rows, row_texts[blank].astype(np.int64) - 1])
+            values = np.concatenate([values, np.full(int(blank.sum()), None, dtype=object)])
+        out[col] = (rows, values)
+    return out
+
+
+def _kind(attributes: bytes) -> str:
+    t = _T_ATTR.search(attributes)
+    return t.group(1).decode() if t else "n"
+
+
+_NUMBER_SHOWN = r"^-?(?:\d+(?:\.\d*)?|inf|NaN)$"
+_SHOWN_NOT_TEXT = r"^(?:-?(?:\d+(?:\.\d*)?|inf|NaN)|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)$"
+"""How fastexcel shows a number or a date cell in a column it made text: only text columns
+holding such a value can hide cells that are not text, so only those are scanned."""
+
+
+def _scan(zip_file: zipfile.ZipFile, part: str, letters: list[str]
+          ) -> tuple[list[tuple[bytes, bytes, bytes, bytes]], list[tuple[tuple[int, int], CellError]]] | None:
+    """One pass over a sheet part: the cells of the ``letters`` columns that are not text
+    ((column letters, row, attributes, stored value), as bytes) and the error cells ((data
+    row from 1, sheet column), error). None when the part holds true/false cells, or when it
+    is written in a way this scan does not read (a cell without ``r="..."`` first, single
+    quotes, prefixed tags): then the tab is read row-wise. How cells are written is the
+    writer's, the same through the whole part, so that is checked on the first block."""
+    odd: list[tuple[bytes, bytes, bytes, bytes]] = []
+    errors: list[tuple[tuple[int, int], CellError]] = []
+    pattern = _odd_cells(letters) if letters else None
+    carry = b""
+    first = True
+    with zip_file.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 23)
+            data = carry + chunk
+            if not chunk:
+                cut = len(data)
+            else:
+                cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
+            block, carry = data[:cut], data[cut:]
+            if first and block and (b"='" in block or b':c r="' in block or b"<c>" in block
+                                    or block.count(b"<c ") != block.count(b'<c r="')):
+                return None
+            first = first and not block
+            if b't="b"' in block:
+                return None
+            if b't="e"' in block:
+                errors.extend(_errors_in(block))
+            if pattern is not None:
+                odd.extend(pattern.findall(block))
+            if not chunk:
+                return odd, errors
+
+
+def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
+    columns = b"|".join(x.encode() for x in sorted(letters, key=len, reverse=True))
+    return re.compile(rb'<c r="(' + columns + rb')(\d+)"(?![^>]*\bt="(?:s|inlineStr|str)")([^>]*)>'
+                      rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
+
+
+_T_ATTR = re.compile(rb'\bt="([^"]*)"')
 
 
 def _days(value: dt.timedelta) -> float:
     return value.total_seconds() / 86400
 
 
-def _trim(grid: Grid) -> None:
+def _trim(grid: Rows) -> None:
     while grid and all(v is None for v in grid[-1]):
         grid.pop()
 
 
-def _put(grid: Grid, r: int, c: int, value: RawCell) -> None:
+def _put(grid: Rows, r: int, c: int, value: RawCell) -> None:
     width = max((len(row) for row in grid), default=0)
     while len(grid) <= r:
         grid.append([None] * width)

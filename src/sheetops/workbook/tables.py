@@ -11,17 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from . import cells
-from ..backends.base import CellError, Grid
+from ..backends.base import CellError, Grid, RawCell
+from ..backends.column_grid import ColumnGrid, python_cells
 from .cells import Parsed
 from .issues import IssueLog
 from .schema import ColumnSpec, TabSpec, normalize_header
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 """pandas' Arrow-backed text (NaN for blanks)."""
@@ -97,15 +101,19 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
                 f"Add a column headed {name} in row 1 of {spec.name} (the Start Here tab lists every column).",
                 col_index=len(header))
 
-    width = max(len(header), 1)
-    body = grid[1:]
-    raw = _raw_columns(body, positions, width)
-    row_numbers = np.arange(2, len(body) + 2, dtype="int64")
+    if isinstance(grid, ColumnGrid):  # read column-wise: typed columns, no object per cell
+        height = grid.height
+        raw = {name: _typed_column(grid.column(idx), height) for name, idx in positions.items()}
+    else:
+        body = grid[1:]
+        height = len(body)
+        raw = _raw_columns(body, positions, max(len(header), 1))
+    row_numbers = np.arange(2, height + 2, dtype="int64")
     texts: dict[str, pd.Series | None] = {}  # all-text columns as Arrow text, converted once
     blank_cells: dict[str, np.ndarray] = {}
     for k, v in raw.items():
         blank_cells[k], texts[k] = _blanks(v)
-    keep = ~np.logical_and.reduce(list(blank_cells.values())) if blank_cells else np.zeros(len(body), dtype=bool)
+    keep = ~np.logical_and.reduce(list(blank_cells.values())) if blank_cells else np.zeros(height, dtype=bool)
     every = bool(keep.all())
     raw = {k: v if every else v[keep].reset_index(drop=True) for k, v in raw.items()}
     texts = {k: t if t is None or every else t[keep].reset_index(drop=True) for k, t in texts.items()}
@@ -131,7 +139,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
             fix_default = FIX.get(col.type, f"Choose one of: {', '.join(col.allowed)}." if col.allowed else "")
             at = np.flatnonzero(bad)  # per bad cell: plain arrays, not a pandas lookup per cell
             sheet_rows = sheet_row[at].tolist()
-            raw_values = raw[col.name].to_numpy(dtype=object)[at].tolist()
+            raw_values = python_values(raw[col.name].iloc[at])
             problems = errors.to_numpy(dtype=object)[at].tolist()
             missing_fix = f"Fill in the {col.name}, or delete the row if it is not needed."
             for row, raw_value, problem in zip(sheet_rows, raw_values, problems):
@@ -143,7 +151,7 @@ def read_table(spec: TabSpec, grid: Grid | None, settings: Settings, log: IssueL
         if notes is not None:
             at = np.flatnonzero(notes.notna().to_numpy())
             for row, raw_value, note in zip(sheet_row[at].tolist(),
-                                            raw[col.name].to_numpy(dtype=object)[at].tolist(),
+                                            python_values(raw[col.name].iloc[at]),
                                             notes.to_numpy(dtype=object)[at].tolist()):
                 text, severity = note
                 log.add(severity, spec.name, int(row), col.name, cells.shown(raw_value), text + ".",
@@ -189,11 +197,42 @@ def _raw_columns(body: Grid, positions: dict[str, int], width: int) -> dict[str,
     return {name: pd.Series(columns[idx], dtype=object) for name, idx in positions.items()}
 
 
+def _typed_column(cells: "pa.Array | list[RawCell] | None", height: int) -> pd.Series:
+    """One column of a ``ColumnGrid`` as a Series: Arrow text, float64, datetime64, or (for a
+    column of mixed kinds, true/false or no cells) objects as the row-wise read gives them."""
+    import pyarrow as pa
+
+    if cells is None:
+        return pd.Series([None] * height, dtype=object)
+    if isinstance(cells, list):
+        return pd.Series(cells, dtype=object)
+    kind = cells.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pd.Series(pd.array(cells, dtype=STR))
+    if pa.types.is_floating(kind):
+        return pd.Series(cells.to_numpy(zero_copy_only=False), dtype="float64")
+    if pa.types.is_timestamp(kind):
+        return pd.Series(cells.to_numpy(zero_copy_only=False))
+    return pd.Series(python_cells(cells), dtype=object)
+
+
+def python_values(values: pd.Series) -> list[Any]:
+    """Values of a raw column as the row-wise read gives them (dates at midnight as ``date``)."""
+    if values.dtype.kind == "M":
+        return [None if pd.isna(v) else v.date() if v == v.normalize() else v.to_pydatetime() for v in values]
+    return [None if v is None or (isinstance(v, float) and math.isnan(v) and values.dtype != object) else v
+            for v in values.astype(object).tolist()]
+
+
 def _blanks(col: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
     """Which cells are blank (empty, or only spaces); and, when every non-empty value is text,
     the column as Arrow text (else None), so it is converted once, not once per use.
     (Masks are numpy arrays: a pandas boolean Series costs more to make than to use here.)"""
     blank = col.isna().to_numpy()
+    if col.dtype == STR:
+        return blank | col.str.strip().eq("").to_numpy(dtype=bool, na_value=False), col
+    if col.dtype.kind in "fM":
+        return blank, None
     kind = pd.api.types.infer_dtype(col, skipna=True)
     strings = None
     if kind == "string":
@@ -210,7 +249,8 @@ Parser = Callable[[Any], Parsed[Any]]
 def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Apply ``parser`` once per distinct value: (values, errors, notes)."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    results = [parser(u) for u in uniques]
+    results = [parser(u) for u in python_values(pd.Series(uniques, dtype=object) if isinstance(uniques, np.ndarray)
+                                                and uniques.dtype == object else pd.Series(uniques))]
     values = np.array([r.value for r in results] + [None], dtype=object)[codes]
     errors = np.array([r.error for r in results] + [None], dtype=object)[codes]
     notes_list: list[Any] = [(r.note, r.note_severity) if r.note else None for r in results] + [None]
@@ -225,10 +265,19 @@ def _types(col: pd.Series) -> pd.Series:
     return col.map(type, na_action="ignore")
 
 
-def _money_fast(col: pd.Series, types: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _numbers(col: pd.Series) -> np.ndarray:
+    """Which cells hold a number (not true/false, not text)."""
+    if col.dtype.kind == "f":
+        return col.notna().to_numpy()
+    if col.dtype != object:
+        return np.zeros(len(col), dtype=bool)
+    return _types(col).isin([float, int]).to_numpy()
+
+
+def _money_fast(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Cents for plain numbers whose shortest text has at most two decimals (exact), and
     the mask of the values that took this path; the rest need the careful parser."""
-    numeric = types.isin([float, int]).to_numpy()
+    numeric = _numbers(col)
     cents_out = np.zeros(len(col), dtype="int64")
     if not numeric.any():
         return cents_out, numeric
@@ -251,11 +300,18 @@ def _day_of(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def _datetime_fast(col: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Datetimes for real date cells and serial numbers, and the mask of values done here."""
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     done = np.zeros(len(col), dtype=bool)
-    real = types.isin([dt.datetime, dt.date, pd.Timestamp]).to_numpy()
+    if col.dtype.kind == "M":  # read column-wise: dates out of range are left to the careful parser
+        days = col.dt.normalize()
+        inside = (days >= cells.FIRST_DATE) & (days <= cells.LAST_DATE)
+        done = inside.to_numpy(dtype=bool, na_value=False)
+        out[done] = col[done].astype("datetime64[ns]")
+        return out, done
+    types = _types(col) if col.dtype == object else None
+    real = types.isin([dt.datetime, dt.date, pd.Timestamp]).to_numpy() if types is not None else done
     if real.any():  # dates out of range (before 1900, after 2261) are left to the careful parser
         first, last = cells.FIRST_DATE.date(), cells.LAST_DATE.date()
         real = real.copy()
@@ -266,9 +322,12 @@ def _datetime_fast(col: pd.Series, types: pd.Series) -> tuple[pd.Series, np.ndar
             done |= real
         except (TypeError, ValueError):  # zone-aware values: the careful parser converts them
             pass
-    numeric = types.isin([float, int]).to_numpy()
+    numeric = _numbers(col)
     if numeric.any():
-        x = col[numeric].map(lambda v: float(v) if abs(v) < 1e15 else math.nan).astype("float64")  # 10**400 too
+        if col.dtype.kind == "f":
+            x = col[numeric].where(col[numeric].abs() < 1e15)
+        else:
+            x = col[numeric].map(lambda v: float(v) if abs(v) < 1e15 else math.nan).astype("float64")  # 10**400 too
         ok = ((x >= FIRST_SERIAL) & (x < LAST_SERIAL)).to_numpy()
         idx = np.flatnonzero(numeric)[ok]
         ms = (x[ok] * 86_400_000).round().astype("int64")
@@ -293,8 +352,7 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
     """Typed values, error texts (None = fine) and notes for one column. ``strings``: the
     column as Arrow text when every non-empty value is text (None otherwise)."""
     if col.type == "money":
-        types = _types(raw)
-        cents, done = _money_fast(raw, types)
+        cents, done = _money_fast(raw)
         rest = raw.notna().to_numpy() & ~done
         values, errors, notes = _careful(raw, rest, cells.parse_money)
         out = pd.array(cents, dtype="Int64")
@@ -311,8 +369,7 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
         values = values.where(values.notna(), default) if default is not None else values
         return pd.Series(pd.array(values.tolist(), dtype="Int64"), index=raw.index), errors, notes
     if col.type in ("date", "datetime"):
-        types = _types(raw)
-        parsed, done = _datetime_fast(raw, types)
+        parsed, done = _datetime_fast(raw)
         rest = raw.notna().to_numpy() & ~done
         tz, order = settings.tz, settings.date_order
         values, errors, notes = _careful(raw, rest, lambda v: cells.parse_datetime(v, tz=tz, date_order=order))
