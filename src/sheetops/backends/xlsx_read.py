@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -53,10 +54,11 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str], *,
     book: CalamineWorkbook | None = None
     try:
         for name, part in parts.items():
-            if columns and part and _text_header_in_row_1(zip_file, part):
+            seen = _peek(zip_file, part) if columns and part else None
+            if seen is not None:
                 if reader is None:
                     reader = _fast_reader(path)
-                fast = _column_grid(reader, name, zip_file, part) if reader is not False else None
+                fast = _column_grid(reader, name, zip_file, part, seen) if reader is not False else None
                 if fast is not None:
                     out[name] = fast
                     continue
@@ -106,9 +108,11 @@ _HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is\b)")
 _TEXT_TYPES = {"s", "inlineStr", "str"}
 
 
-def _text_header_in_row_1(zip_file: zipfile.ZipFile, part: str) -> bool:
-    """Whether the sheet's first row with cells is row 1 and every filled cell in it is text
-    (read from the start of the part only)."""
+def _peek(zip_file: zipfile.ZipFile, part: str) -> set[str] | None:
+    """None unless the sheet's first row with cells is row 1 and every filled cell in it is
+    text (read from the start of the part only); else the columns (letters) that hold a text
+    cell looking like a number or a date (shared strings: any text cell) in the rows read
+    with it: a guess of which columns fastexcel will make text that may hide numbers."""
     data = b""
     with zip_file.open(part) as stream:
         while True:
@@ -118,10 +122,11 @@ def _text_header_in_row_1(zip_file: zipfile.ZipFile, part: str) -> bool:
             if start and (start.group(2) or _ROW_END.search(data, start.end())):
                 break
             if not chunk or len(data) > 1 << 24:
-                return False
+                return None
+        data += stream.read(1 << 18)
     a = attrs(start.group(1).decode("utf-8", "replace"))
     if start.group(2) or a.get("r", "1") != "1":
-        return False
+        return None
     end = _ROW_END.search(data, start.end())
     assert end is not None
     filled = 0
@@ -130,12 +135,19 @@ def _text_header_in_row_1(zip_file: zipfile.ZipFile, part: str) -> bool:
         if not _HAS_VALUE.search(body):
             continue
         if attrs(cell.group(1).decode("utf-8", "replace")).get("t", "n") not in _TEXT_TYPES:
-            return False
+            return None
         filled += 1
-    return filled > 0
+    if not filled:
+        return None
+    shaped = re.compile(_SHOWN_NOT_TEXT.encode())
+    return {m.group(1).decode() for m in _TEXT_CELL.finditer(data, end.end())
+            if m.group(2) != b"inlineStr" or m.group(3) is None or shaped.match(m.group(3))}
 
 
-def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str) -> ColumnGrid | None:
+_TEXT_CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?\bt="(s|inlineStr|str)"[^>]*>(?:<is><t>([^<]*)</t>)?')
+
+
+def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, guess: set[str]) -> ColumnGrid | None:
     """The tab as typed Arrow columns, or None when it must be read row-wise.
 
     fastexcel types each column from all its cells; a column holding more than one kind of
@@ -143,16 +155,32 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str) -
     column of numbers as numbers. So one pass over the sheet's XML (the same pass that finds
     error cells) lists every cell of the text columns that is not text, with its stored
     value: those cells get their own value back (the column then holds Python values, as
-    the row-wise read gives), and a sheet with true/false cells is read row-wise."""
+    the row-wise read gives), and a sheet with true/false cells is read row-wise.
+
+    fastexcel lets go of the GIL while it parses, so the pass over the XML runs meanwhile,
+    for the columns ``guess`` says will be text; a column that turns out text and was not
+    guessed (numbers first, a typed word further down) gets a second pass of its own."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    loaded: list[Any] = []
+
+    def load() -> None:
+        try:
+            sheet = reader.load_sheet(name, header_row=0, schema_sample_rows=None)
+            loaded.extend((sheet.to_arrow(), sheet.available_columns()))
+        except Exception:  # noqa: BLE001 - a mix fastexcel refuses (durations), or anything else
+            pass
+
+    worker = threading.Thread(target=load, name="sheetops-read", daemon=True)
+    worker.start()
     try:
-        sheet = reader.load_sheet(name, header_row=0, schema_sample_rows=None)
-        batch = sheet.to_arrow()
-        infos = sheet.available_columns()
-    except Exception:  # noqa: BLE001 - a mix fastexcel refuses (durations), or anything else
+        found = _scan(zip_file, part, sorted(guess))
+    finally:
+        worker.join()
+    if found is None or not loaded:
         return None
+    batch, infos = loaded
     names = [c.name for c in infos if c.column_name_from == "looked_up"]
     known = set(names)
     if any((m := _DEDUP.fullmatch(n)) and m.group(1) in known for n in names):
@@ -178,10 +206,16 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str) -
     texts = {column_letter(i): i for i, a in arrays.items()
              if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
              and pc.any(pc.match_substring_regex(a, _SHOWN_NOT_TEXT)).as_py()}
-    found = _scan(zip_file, part, list(texts))
-    if found is None:
-        return None
     odd, errors = found
+    more = sorted(set(texts) - guess)
+    if more:
+        again = _scan(zip_file, part, more, errors=False)
+        if again is None:
+            return None
+        odd += again[0]
+    if any(g not in texts for g in guess):  # guessed text, came typed: its cells are its own
+        wanted = {k.encode() for k in texts}
+        odd = [cell for cell in odd if cell[0] in wanted]
     cells: dict[int, list[RawCell]] = {}
     for col, (rows, values) in _odd_values(odd, texts, arrays).items():
         if values is None:
@@ -277,19 +311,20 @@ _SHOWN_NOT_TEXT = r"^(?:-?(?:\d+(?:\.\d*)?|inf|NaN)|\d{4}-\d\d-\d\d \d\d:\d\d:\d
 holding such a value can hide cells that are not text, so only those are scanned."""
 
 
-def _scan(zip_file: zipfile.ZipFile, part: str, letters: list[str]
+def _scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bool = True
           ) -> tuple[list[tuple[bytes, bytes, bytes, bytes]], list[tuple[tuple[int, int], CellError]]] | None:
     """One pass over a sheet part: the cells of the ``letters`` columns that are not text
     ((column letters, row, attributes, stored value), as bytes) and the error cells ((data
     row from 1, sheet column), error). None when the part holds true/false cells, or when it
     is written in a way this scan does not read (a cell without ``r="..."`` first, single
     quotes, prefixed tags): then the tab is read row-wise. How cells are written is the
-    writer's, the same through the whole part, so that is checked on the first block."""
+    writer's, the same through the whole part, so that is checked on the first block.
+    ``errors=False``: only the cells of ``letters`` (a second pass)."""
     odd: list[tuple[bytes, bytes, bytes, bytes]] = []
-    errors: list[tuple[tuple[int, int], CellError]] = []
+    found: list[tuple[tuple[int, int], CellError]] = []
+    first = errors
     pattern = _odd_cells(letters) if letters else None
     carry = b""
-    first = True
     with zip_file.open(part) as stream:
         while True:
             chunk = stream.read(1 << 23)
@@ -303,14 +338,14 @@ def _scan(zip_file: zipfile.ZipFile, part: str, letters: list[str]
                                     or block.count(b"<c ") != block.count(b'<c r="')):
                 return None
             first = first and not block
-            if b't="b"' in block:
+            if errors and b't="b"' in block:
                 return None
-            if b't="e"' in block:
-                errors.extend(_errors_in(block))
+            if errors and b't="e"' in block:
+                found.extend(_errors_in(block))
             if pattern is not None:
                 odd.extend(pattern.findall(block))
             if not chunk:
-                return odd, errors
+                return odd, found
 
 
 def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
