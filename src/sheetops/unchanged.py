@@ -31,7 +31,7 @@ def code_id() -> str:
     global _CODE_ID
     if _CODE_ID is None:
         digest = hashlib.sha256(__version__.encode())
-        for library in ("pandas", "numpy", "pyarrow", "python-calamine"):  # they read and compute too
+        for library in ("pandas", "numpy", "pyarrow", "python-calamine", "fastexcel"):  # they read and compute too
             try:
                 digest.update(f"{library}={metadata.version(library)}".encode())
             except metadata.PackageNotFoundError:

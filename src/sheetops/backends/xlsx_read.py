@@ -27,7 +27,7 @@ import re
 import threading
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook
@@ -35,14 +35,12 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import NotASheetOpsWorkbook
 from .base import CellError, Grid, RawCell, Rows, column_letter
 from .column_grid import ColumnGrid, python_cells
-from .xlsx_xml import attrs, split_ref
+from .xlsx_scan import SHOWN_NOT_TEXT, T_ATTR, error_cells, peek, scan
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-_ERROR_MARKS = (b't="e"', b"t='e'")
-_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
-_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>")
+
 
 
 def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str], *,
@@ -52,9 +50,10 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str], *,
     out: dict[str, Grid] = {}
     reader: Any = None
     book: CalamineWorkbook | None = None
+    columns = columns and _formats_read_alike(zip_file)
     try:
         for name, part in parts.items():
-            seen = _peek(zip_file, part) if columns and part else None
+            seen = peek(zip_file, part) if columns and part else None
             if seen is not None:
                 if reader is None:
                     reader = _fast_reader(path)
@@ -64,7 +63,7 @@ def read_grids(path: Path, zip_file: zipfile.ZipFile, parts: dict[str, str], *,
                     continue
             if book is None:
                 book = _calamine(path)
-            out[name] = _row_grid(book, name, list(_error_cells(zip_file, part)) if part else [])
+            out[name] = _row_grid(book, name, list(error_cells(zip_file, part)) if part else [])
     finally:
         if book is not None:
             book.close()
@@ -80,13 +79,31 @@ def _calamine(path: Path) -> CalamineWorkbook:
 
 def _row_grid(book: CalamineWorkbook, name: str, errors: list[tuple[tuple[int, int], CellError]]) -> Rows:
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    # calamine: "" is an empty cell; a duration becomes Excel serial days
-    grid: Rows = [[None if v == "" else _days(v) if type(v) is dt.timedelta else v for v in row]  # type: ignore[misc]
+    # calamine: "" is an empty cell; a duration becomes Excel serial days; a date-time that
+    # is midnight to the millisecond is a date (as the column-wise read sees it)
+    grid: Rows = [[None if v == "" else _days(v) if type(v) is dt.timedelta else
+                   v.date() if type(v) is dt.datetime and v.time() == _MIDNIGHT else v for v in row]  # type: ignore[misc]
                   for row in rows]
     _trim(grid)
     for (r, c), error in errors:
         _put(grid, r, c, error)
     return grid
+
+
+_EAST_ASIAN_DATES = {*range(27, 37), *range(50, 59)}
+_NUMBER_FORMAT = re.compile(rb'numFmtId="(\d+)"')
+
+
+def _formats_read_alike(zip_file: zipfile.ZipFile) -> bool:
+    """Whether fastexcel's calamine and python-calamine's agree on which cells are dates: they
+    disagree on Excel's East Asian built-in date formats (ids 27-36, 50-58), so a workbook
+    using one is read row-wise."""
+    for name in zip_file.namelist():
+        if name.lower().endswith("styles.xml"):
+            used = {int(m.group(1)) for m in _NUMBER_FORMAT.finditer(zip_file.read(name))}
+            if used & _EAST_ASIAN_DATES:
+                return False
+    return True
 
 
 def _fast_reader(path: Path) -> Any:
@@ -96,57 +113,13 @@ def _fast_reader(path: Path) -> Any:
 
         logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string" for empty columns
         return fastexcel.read_excel(str(path))
-    except Exception:  # noqa: BLE001 - any refusal means: read row-wise, which reports properly
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - any refusal (a Rust panic too) means: read row-wise
         return False
 
 
 _DEDUP = re.compile(r"(.*)_\d+", re.S)
-_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row\b([^>]*?)(/?)>")
-_ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.S)
-_HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is\b)")
-_TEXT_TYPES = {"s", "inlineStr", "str"}
-
-
-def _peek(zip_file: zipfile.ZipFile, part: str) -> set[str] | None:
-    """None unless the sheet's first row with cells is row 1 and every filled cell in it is
-    text (read from the start of the part only); else the columns (letters) that hold a text
-    cell looking like a number or a date (shared strings: any text cell) in the rows read
-    with it: a guess of which columns fastexcel will make text that may hide numbers."""
-    data = b""
-    with zip_file.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 16)
-            data += chunk
-            start = _ROW_START.search(data)
-            if start and (start.group(2) or _ROW_END.search(data, start.end())):
-                break
-            if not chunk or len(data) > 1 << 24:
-                return None
-        data += stream.read(1 << 18)
-    a = attrs(start.group(1).decode("utf-8", "replace"))
-    if start.group(2) or a.get("r", "1") != "1":
-        return None
-    end = _ROW_END.search(data, start.end())
-    assert end is not None
-    filled = 0
-    for cell in _CELL.finditer(data, start.end(), end.start()):
-        body = cell.group(2) or b""
-        if not _HAS_VALUE.search(body):
-            continue
-        if attrs(cell.group(1).decode("utf-8", "replace")).get("t", "n") not in _TEXT_TYPES:
-            return None
-        filled += 1
-    if not filled:
-        return None
-    shaped = re.compile(_SHOWN_NOT_TEXT.encode())
-    return {m.group(1).decode() for m in _TEXT_CELL.finditer(data, end.end())
-            if m.group(2) != b"inlineStr" or m.group(3) is None or shaped.match(m.group(3))}
-
-
-_TEXT_CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?\bt="(s|inlineStr|str)"[^>]*>(?:<is><t>([^<]*)</t>)?')
-
-
 def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, guess: set[str]) -> ColumnGrid | None:
     """The tab as typed Arrow columns, or None when it must be read row-wise.
 
@@ -168,19 +141,19 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
     def load() -> None:
         try:
             sheet = reader.load_sheet(name, header_row=0, schema_sample_rows=None)
-            loaded.extend((sheet.to_arrow(), sheet.available_columns()))
-        except Exception:  # noqa: BLE001 - a mix fastexcel refuses (durations), or anything else
+            loaded.extend((*sheet.to_arrow_with_errors(), sheet.available_columns()))
+        except BaseException:  # noqa: BLE001 - a mix fastexcel refuses (durations), a panic: row-wise
             pass
 
     worker = threading.Thread(target=load, name="sheetops-read", daemon=True)
     worker.start()
     try:
-        found = _scan(zip_file, part, sorted(guess))
+        found = scan(zip_file, part, sorted(guess))
     finally:
         worker.join()
     if found is None or not loaded:
         return None
-    batch, infos = loaded
+    batch, refused, infos = loaded
     names = [c.name for c in infos if c.column_name_from == "looked_up"]
     known = set(names)
     if any((m := _DEDUP.fullmatch(n)) and m.group(1) in known for n in names):
@@ -197,19 +170,26 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
         if pa.types.is_string(kind) or pa.types.is_large_string(kind):
             array = pc.if_else(pc.equal(array, ""), pa.scalar(None, kind), array)
         elif pa.types.is_timestamp(kind):
-            low = pc.min(array).as_py()
-            if kind.tz is not None or (low is not None and low < _FIRST_DAY):
-                return None  # time-only cells, 1900's leap-day quirk: calamine's own conversion
-        elif not (pa.types.is_floating(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind)):
+            span = pc.min_max(array.cast(pa.int64()))
+            if kind.tz is not None or kind.unit != "ms" or (
+                    span["min"].is_valid and not _FIRST_MS <= span["min"].as_py() <= span["max"].as_py() <= _LAST_MS):
+                return None  # time-only cells, 1900's leap-day quirk, past 9999: calamine's own conversion
+        elif pa.types.is_floating(kind):
+            if pc.any(pc.is_nan(array)).as_py():
+                return None  # a typed "nan", which fastexcel makes a number
+        elif not (pa.types.is_boolean(kind) or pa.types.is_null(kind)):
             return None  # durations, whole numbers (not in .xlsx), dates without time: row-wise
         arrays[info.absolute_index] = array
+    words = _refused_words(refused, infos, found[1])
+    if words is None:
+        return None
     texts = {column_letter(i): i for i, a in arrays.items()
              if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
-             and pc.any(pc.match_substring_regex(a, _SHOWN_NOT_TEXT)).as_py()}
+             and pc.any(pc.match_substring_regex(a, SHOWN_NOT_TEXT)).as_py()}
     odd, errors = found
     more = sorted(set(texts) - guess)
     if more:
-        again = _scan(zip_file, part, more, errors=False)
+        again = scan(zip_file, part, more, errors=False)
         if again is None:
             return None
         odd += again[0]
@@ -223,6 +203,12 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
         mixed = np.array(arrays[col].to_pylist(), dtype=object)
         mixed[rows - 1] = values
         cells[col] = mixed.tolist()
+    for (row, col), word in words.items():  # a typed word in a column of numbers or dates
+        if col not in arrays or not 1 <= row <= len(arrays[col]):
+            return None
+        if col not in cells:
+            cells[col] = python_cells(arrays[col])
+        cells[col][row - 1] = word
     for (row, col), error in errors:
         if col not in arrays or not 1 <= row <= len(arrays[col]):
             return None
@@ -239,7 +225,49 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
     return ColumnGrid(header, {i: c[:last] for i, c in columns.items()}, last)
 
 
-_FIRST_DAY = dt.datetime(1900, 3, 1)
+_FIRST_MS = int((dt.datetime(1900, 3, 1) - dt.datetime(1970, 1, 1)).total_seconds() * 1000)
+_LAST_MS = int((dt.datetime(9999, 12, 31, 23, 59, 59, 999000) - dt.datetime(1970, 1, 1)).total_seconds() * 1000)
+_REFUSED_TEXT = re.compile(r"Expected \w+ but got 'String\(\"(.*)\"\)'", re.S)
+_RUST_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))", re.S)
+_RUST_CHARS = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def _refused_words(refused: Any, infos: list[Any], errors: list[tuple[tuple[int, int], CellError]]
+                   ) -> dict[tuple[int, int], str | None] | None:
+    """The text cells fastexcel left empty in a column it typed as numbers or dates (it takes
+    "N/A", "null", "NaN" and the like for missing values), by (data row from 1, sheet column),
+    with their text; None when a refused cell is anything else (a date past what it holds):
+    read row-wise. Error cells are the XML pass's own."""
+    if refused is None:
+        return {}
+    words: dict[tuple[int, int], str | None] = {}
+    errored = {at for at, _ in errors}
+    for cell in refused.errors:
+        row, index = cell.offset_position
+        if not 0 <= index < len(infos):
+            return None
+        at = (row + 1, infos[index].absolute_index)
+        if at in errored:
+            continue
+        text = _REFUSED_TEXT.fullmatch(cell.detail)
+        if text is None:
+            return None
+        try:
+            words[at] = _unescape_rust(text.group(1)) or None  # an empty text cell is empty
+        except ValueError:
+            return None
+    return words
+
+
+def _unescape_rust(text: str) -> str:
+    """A string as Rust's ``{:?}`` escapes it, back to itself."""
+    def one(m: "re.Match[str]") -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        if m.group(2) not in _RUST_CHARS:
+            raise ValueError(f"unknown escape \\{m.group(2)}")
+        return _RUST_CHARS[m.group(2)]
+    return _RUST_ESCAPE.sub(one, text)
 _ROW_WISE = object()
 """A cell the column-wise read does not take: read the tab row-wise."""
 
@@ -277,11 +305,16 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
             out[col] = (np.zeros(0, dtype=np.int64), None)  # a kind this read does not take
             continue
         take = mine & numbers
-        rows = row_texts[take].astype(np.int64) - 1  # data rows from 1 (sheet row 2 -> 1)
+        rows = row_texts[mine].astype(np.int64) - 1  # data rows from 1 (sheet row 2 -> 1)
         if rows.size and (rows.min() < 1 or rows.max() > len(arrays[col])):
+            out[col] = (rows, None)  # a header cell that is not text, or past the last row
+            continue
+        rows = row_texts[take].astype(np.int64) - 1
+        try:
+            stored = stored_texts[take].astype(np.float64)
+        except ValueError:  # a number cell holding something else: calamine's own reading
             out[col] = (rows, None)
             continue
-        stored = stored_texts[take].astype(np.float64)
         values = np.empty(rows.size, dtype=object)
         values[:] = stored.tolist()
         shown = arrays[col].take(pa.array(rows - 1))
@@ -290,7 +323,11 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
             if (stored[dates] < 61).any():  # time-only cells, 1900's leap-day quirk: calamine's own
                 out[col] = (rows, None)
                 continue
-            when = [dt.datetime.fromisoformat(x) for x in shown.filter(pa.array(dates)).to_pylist()]
+            try:
+                when = [dt.datetime.fromisoformat(x) for x in shown.filter(pa.array(dates)).to_pylist()]
+            except ValueError:  # past the year 9999: calamine gives the number
+                out[col] = (rows, None)
+                continue
             values[dates] = [w.date() if w.time() == dt.time() else w for w in when]
         blank = mine & (kind == "n") & (stored_texts == b"")
         if blank.any():  # a number cell with no stored value is empty
@@ -301,60 +338,12 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
 
 
 def _kind(attributes: bytes) -> str:
-    t = _T_ATTR.search(attributes)
+    t = T_ATTR.search(attributes)
     return t.group(1).decode() if t else "n"
 
 
 _NUMBER_SHOWN = r"^-?(?:\d+(?:\.\d*)?|inf|NaN)$"
-_SHOWN_NOT_TEXT = r"^(?:-?(?:\d+(?:\.\d*)?|inf|NaN)|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)$"
-"""How fastexcel shows a number or a date cell in a column it made text: only text columns
-holding such a value can hide cells that are not text, so only those are scanned."""
-
-
-def _scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bool = True
-          ) -> tuple[list[tuple[bytes, bytes, bytes, bytes]], list[tuple[tuple[int, int], CellError]]] | None:
-    """One pass over a sheet part: the cells of the ``letters`` columns that are not text
-    ((column letters, row, attributes, stored value), as bytes) and the error cells ((data
-    row from 1, sheet column), error). None when the part holds true/false cells, or when it
-    is written in a way this scan does not read (a cell without ``r="..."`` first, single
-    quotes, prefixed tags): then the tab is read row-wise. How cells are written is the
-    writer's, the same through the whole part, so that is checked on the first block.
-    ``errors=False``: only the cells of ``letters`` (a second pass)."""
-    odd: list[tuple[bytes, bytes, bytes, bytes]] = []
-    found: list[tuple[tuple[int, int], CellError]] = []
-    first = errors
-    pattern = _odd_cells(letters) if letters else None
-    carry = b""
-    with zip_file.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 23)
-            data = carry + chunk
-            if not chunk:
-                cut = len(data)
-            else:
-                cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
-            block, carry = data[:cut], data[cut:]
-            if first and block and (b"='" in block or b':c r="' in block or b"<c>" in block
-                                    or block.count(b"<c ") != block.count(b'<c r="')):
-                return None
-            first = first and not block
-            if errors and b't="b"' in block:
-                return None
-            if errors and b't="e"' in block:
-                found.extend(_errors_in(block))
-            if pattern is not None:
-                odd.extend(pattern.findall(block))
-            if not chunk:
-                return odd, found
-
-
-def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
-    columns = b"|".join(x.encode() for x in sorted(letters, key=len, reverse=True))
-    return re.compile(rb'<c r="(' + columns + rb')(\d+)"(?![^>]*\bt="(?:s|inlineStr|str)")([^>]*)>'
-                      rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
-
-
-_T_ATTR = re.compile(rb'\bt="([^"]*)"')
+_MIDNIGHT = dt.time()
 
 
 def _days(value: dt.timedelta) -> float:
@@ -376,37 +365,3 @@ def _put(grid: Rows, r: int, c: int, value: RawCell) -> None:
     row[c] = value
 
 
-def _error_cells(zip_file: zipfile.ZipFile, part: str) -> Iterator[tuple[tuple[int, int], CellError]]:
-    """Error cells of a sheet part, found without parsing the rest of it."""
-    carry = b""
-    with zip_file.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 23)
-            data = carry + chunk
-            if not chunk:
-                cut = len(data)
-            else:
-                cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
-            block, carry = data[:cut], data[cut:]
-            if any(mark in block for mark in _ERROR_MARKS):
-                yield from _errors_in(block)
-            if not chunk:
-                return
-
-
-def _errors_in(block: bytes) -> Iterator[tuple[tuple[int, int], CellError]]:
-    for mark in _ERROR_MARKS:
-        pos = block.find(mark)
-        while pos >= 0:
-            start = block.rfind(b"<", 0, pos)
-            tag_end = block.find(b">", pos)
-            a = attrs(block[start:tag_end].decode("utf-8", "replace"))
-            end = None if block[tag_end - 1: tag_end] == b"/" else _CELL_END.search(block, tag_end)
-            body = block[tag_end + 1: end.start()] if end else b""
-            v = _VALUE.search(body)
-            if "r" in a and v:
-                try:
-                    yield split_ref(a["r"]), CellError(v.group(1).decode("utf-8"))
-                except ValueError:
-                    pass
-            pos = block.find(mark, pos + 1)
