@@ -83,6 +83,22 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
     found: list[tuple[tuple[int, int], CellError]] = []
     first = errors
     pattern = _odd_cells(letters) if letters else None
+    for block in _blocks(zip_file, part):
+        if first and (b"='" in block or b':c r="' in block or b"<c>" in block
+                      or _SPACED.search(block) or block.count(b"<c ") != block.count(b'<c r="')):
+            return None
+        first = False
+        if errors and (b't="b"' in block or b't="d"' in block):
+            return None
+        if errors and b't="e"' in block:
+            found.extend(_errors_in(block))
+        if pattern is not None:
+            odd.extend(pattern.findall(block))
+    return odd, found
+
+
+def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """A sheet part decompressed in blocks of about 8 MB, each ending after a whole row."""
     carry = b""
     with zip_file.open(part) as stream:
         while True:
@@ -93,18 +109,10 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
             else:
                 cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
             block, carry = data[:cut], data[cut:]
-            if first and block and (b"='" in block or b':c r="' in block or b"<c>" in block
-                                    or _SPACED.search(block) or block.count(b"<c ") != block.count(b'<c r="')):
-                return None
-            first = first and not block
-            if errors and (b't="b"' in block or b't="d"' in block):
-                return None
-            if errors and b't="e"' in block:
-                found.extend(_errors_in(block))
-            if pattern is not None:
-                odd.extend(pattern.findall(block))
+            if block:
+                yield block
             if not chunk:
-                return odd, found
+                return
 
 
 _SPACED = re.compile(rb"<(?:c|v|f|row)\b[^>]*>[ \t\r\n]+<|</(?:v|f|c|is|row)>[ \t\r\n]+<")
@@ -119,22 +127,12 @@ def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
 
 T_ATTR = re.compile(rb'\bt="([^"]*)"')
 
+
 def error_cells(zip_file: zipfile.ZipFile, part: str) -> Iterator[tuple[tuple[int, int], CellError]]:
     """Error cells of a sheet part, found without parsing the rest of it."""
-    carry = b""
-    with zip_file.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 23)
-            data = carry + chunk
-            if not chunk:
-                cut = len(data)
-            else:
-                cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
-            block, carry = data[:cut], data[cut:]
-            if any(mark in block for mark in _ERROR_MARKS):
-                yield from _errors_in(block)
-            if not chunk:
-                return
+    for block in _blocks(zip_file, part):
+        if any(mark in block for mark in _ERROR_MARKS):
+            yield from _errors_in(block)
 
 
 def _errors_in(block: bytes) -> Iterator[tuple[tuple[int, int], CellError]]:
