@@ -122,6 +122,18 @@ def test_east_asian_date_formats_are_read_row_wise(tmp_path: Path) -> None:
     _same_checks(path)
 
 
+def test_an_east_asian_date_format_written_with_single_quotes_is_seen(tmp_path: Path) -> None:
+    data = _rows(["Order ID", "Order date"], _text("A2", "1") + '<c r="B2" s="3"><v>46000.25</v></c>')
+    path = _book(tmp_path / "w.xlsx", data, formats=(14, 164, 31))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(b'numFmtId="31"', b"numFmtId = '31'")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data_ in parts.items():
+            z.writestr(name, data_)
+    assert not isinstance(_same(path), ColumnGrid)
+
+
 @pytest.mark.parametrize("serial", ["20261102", "3000000", "1e20"])
 def test_a_number_too_large_for_a_date_in_a_date_cell(tmp_path: Path, serial: str) -> None:
     """A yyyymmdd typed as a number in a date-formatted cell: no crash, the number itself."""
@@ -161,6 +173,12 @@ CASES = {
                                           _text("A3", "y") + _text("B3", "12O")),
     "t before s": _rows(["A", "B"], _text("A2", "x") + '<c r="B2" t="n" s="0"><v>3</v></c>',
                         _text("A3", "y") + _text("B3", "12O")),
+    "a tab after <c": _rows(["A", "B"], _text("A2", "x") + '<c\tr="B2"><v>7</v></c>', _text("A3", "y") + _text("B3", "12")),
+    "a space in <v >": _rows(["A", "B"], _text("A2", "x") + '<c r="B2"><v >7</v ></c>', _text("A3", "y") + _text("B3", "12")),
+    "a comment": _rows(["A", "B"], _text("A2", "x") + '<c r="B2"><!-- n --><v>7</v></c>', _text("A3", "y") + _text("B3", "12")),
+    "a lower-case reference": _rows(["A", "B"], _text("A2", "x") + '<c r="b2"><v>7</v></c>', _text("A3", "y") + _text("B3", "12")),
+    "an attribute ending in t": _rows(["A", "B"], _text("A2", "x") + '<c r="B2" data-t="s"><v>7</v></c>',
+                                      _text("A3", "y") + _text("B3", "12")),
 }
 
 

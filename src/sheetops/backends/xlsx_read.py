@@ -91,7 +91,7 @@ def _row_grid(book: CalamineWorkbook, name: str, errors: list[tuple[tuple[int, i
 
 
 _EAST_ASIAN_DATES = {*range(27, 37), *range(50, 59)}
-_NUMBER_FORMAT = re.compile(rb'numFmtId="(\d+)"')
+_NUMBER_FORMAT = re.compile(rb"""numFmtId\s*=\s*["']\s*(\d+)""")
 
 
 def _formats_read_alike(zip_file: zipfile.ZipFile) -> bool:

@@ -115,8 +115,11 @@ def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
                 return
 
 
-_SPACED = re.compile(rb"<(?:c|v|f|row)\b[^>]*>[ \t\r\n]+<|</(?:v|f|c|is|row)>[ \t\r\n]+<")
-"""XML written with white space between the tags of cells (pretty-printed): read row-wise."""
+_SPACED = re.compile(rb"<(?:c|v|f|row)\b[^>]*>[ \t\r\n]+<|</(?:v|f|c|is|row)>[ \t\r\n]+<"
+                     rb"|<c[\t\r\n]|</?v[\s/]|<!--|<c r=\"[a-z$]|<c\b[^>]*[-.:]t=\"")
+"""XML written in ways the passes do not read: white space between or inside the tags of
+cells (pretty-printed), comments, lower-case or absolute cell references, an attribute
+whose name ends in ``t``: the tab is read row-wise."""
 
 
 def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
