@@ -80,7 +80,7 @@ def _both(path: Path) -> tuple[Any, Any]:
     pkg = Package(path)
     try:
         parts = {s.name: s.part for s in Book(pkg).sheets() if s.is_worksheet}
-        fast = read_grids(path, pkg.zip, parts)
+        fast = read_grids(path, pkg.zip, parts, min_bytes=0)
         slow = read_grids(path, pkg.zip, parts, columns=False)
     finally:
         pkg.close()
@@ -197,6 +197,11 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same_either_way(tmp_path: Pat
     assert slow["T"][2][1] == "12O.00" and slow["T"][1][1] == 12.5
 
 
-def test_the_backend_reads_column_wise(tmp_path: Path) -> None:
-    path = _write(tmp_path / "b.xlsx", ["GMV"], [[1.0, 2.0]])
-    assert isinstance(XlsxWorkbook(path).read(["T"])["T"], ColumnGrid)
+def test_the_backend_reads_large_tabs_column_wise_and_small_ones_row_wise(tmp_path: Path) -> None:
+    rows = 40_000  # about 2 MB of sheet XML: past COLUMNS_FROM_BYTES
+    large = _write(tmp_path / "large.xlsx", ["Order ID", "GMV"], [[f"ID{i}" for i in range(rows)], [i / 4 for i in range(rows)]])
+    small = _write(tmp_path / "small.xlsx", ["GMV"], [[1.0, 2.0]])
+    got = XlsxWorkbook(large).read(["T"])["T"]
+    assert isinstance(got, ColumnGrid) and len(got) == rows + 1 and got[rows] == [f"ID{rows - 1}", (rows - 1) / 4]
+    assert XlsxWorkbook(small).read(["T"])["T"] == [["GMV"], [1.0], [2.0]]
+    assert not isinstance(XlsxWorkbook(small).read(["T"])["T"], ColumnGrid)

@@ -72,7 +72,7 @@ def _both(path: Path) -> tuple[object, object]:
     pkg = Package(path)
     try:
         parts = {s.name: s.part for s in Book(pkg).sheets() if s.is_worksheet}
-        return read_grids(path, pkg.zip, parts)["T"], read_grids(path, pkg.zip, parts, columns=False)["T"]
+        return read_grids(path, pkg.zip, parts, min_bytes=0)["T"], read_grids(path, pkg.zip, parts, columns=False)["T"]
     finally:
         pkg.close()
 
