@@ -89,7 +89,7 @@ def _column(c: int, kind: str | None, values: list[Any], labels: pa.Array, templ
     style = template.get(c, 0)
     if not style and kind in _KINDS_WITH_FORMAT:
         style = styles.xf(kind)
-    blank = [is_na(v) for v in values]
+    blank = _blanks(values)
     if kind == "text":
         series = pd.Series([None if b else v for v, b in zip(values, blank)], dtype=object)
     elif kind in ("money", "rate", "int"):
@@ -107,9 +107,22 @@ def _column(c: int, kind: str | None, values: list[Any], labels: pa.Array, templ
     return column_cells(column_letter(c), kind, series, labels, style)
 
 
+_NEVER_NA = frozenset({str, int, bool, Money, Rate, dt.date, dt.datetime})
+"""Types whose values are never blank (``is_na`` is False for every one), so a column of
+only these (and None) needs no call per value to find its blanks."""
+
+
+def _blanks(values: list[Any]) -> list[bool]:
+    """``is_na`` of each value, without a call per value when the types allow it."""
+    if set(map(type, values)) - {type(None)} <= _NEVER_NA:
+        return [v is None for v in values]
+    return [is_na(v) for v in values]
+
+
 def _kind_of_all(values: list[Any]) -> str | None:
     """The one kind every non-blank value has (as ``mixed_kind`` names it), else None."""
-    types = {type(v) for v in values if not is_na(v)}
+    present = set(map(type, values)) - {type(None)}
+    types = present if present <= _NEVER_NA else {type(v) for v in values if not is_na(v)}
     if not types:
         return None
     if types == {str}:

@@ -77,8 +77,8 @@ def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[by
         # new rows below every other change and every existing row: made a column at a time
         block = appended_rows(last + 1, edit.append, template, styles,
                               lambda r, c, v: _new_cell(r, c, v, template, styles))
-        grown = [c for values in edit.append for c, v in enumerate(values) if not is_na(v)]
-        extent = {last + len(edit.append): {max(grown): True} if grown else {}}
+        widest = _last_filled_column(edit.append)
+        extent = {last + len(edit.append): {widest: True} if widest is not None else {}}
     else:
         for i, values in enumerate(edit.append):
             changes.setdefault(last + 1 + i, {}).update({c: v for c, v in enumerate(values) if not is_na(v)})
@@ -286,3 +286,12 @@ def _grow_dimension(xml: bytes, changes: dict[int, dict[int, Any]]) -> bytes:
     right = max(right, max(c for cells in changes.values() for c in cells) if any(changes.values()) else right)
     new = f"{cell_ref(top, left)}:{cell_ref(bottom, right)}".encode()
     return xml[: m.start(2)] + new + xml[m.end(2):]
+
+
+def _last_filled_column(rows: list[list[Any]]) -> int | None:
+    """The rightmost column holding a value in any of ``rows`` (None: all blank), looked for
+    from the right, so a filled last column ends the search at once."""
+    for c in range(max((len(r) for r in rows), default=0) - 1, -1, -1):
+        if any(c < len(r) and not is_na(r[c]) for r in rows):
+            return c
+    return None
