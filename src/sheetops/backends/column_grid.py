@@ -91,11 +91,12 @@ def python_cells(array: "pa.Array | list[RawCell]") -> list[RawCell]:
         return array
     values = array.to_pylist()
     if pa.types.is_timestamp(array.type):
-        return [_day_or_time(v) for v in values]
+        return [day_or_time(v) for v in values]
     return values
 
 
-def _day_or_time(value: dt.datetime | None) -> dt.datetime | dt.date | None:
+def day_or_time(value: dt.datetime | None) -> dt.datetime | dt.date | None:
+    """A date cell as the row-wise read gives it: a ``date`` at midnight, else the date-time."""
     if value is None:
         return None
     if value.hour == value.minute == value.second == value.microsecond == 0:

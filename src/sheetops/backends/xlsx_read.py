@@ -34,8 +34,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import NotASheetOpsWorkbook
 from .base import CellError, Grid, RawCell, Rows, column_letter
-from .column_grid import ColumnGrid, python_cells
-from .xlsx_scan import SHOWN_NOT_TEXT, T_ATTR, error_cells, peek, scan
+from .column_grid import ColumnGrid, day_or_time, python_cells
+from .xlsx_scan import NUMBER_SHOWN, SHOWN_NOT_TEXT, T_ATTR, error_cells, peek, scan
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -211,18 +211,13 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
         mixed = np.array(arrays[col].to_pylist(), dtype=object)
         mixed[rows - 1] = values
         cells[col] = mixed.tolist()
-    for (row, col), word in words.items():  # a typed word in a column of numbers or dates
+    # typed words in columns of numbers or dates, then error cells: one cell each
+    for (row, col), value in [*words.items(), *errors]:
         if col not in arrays or not 1 <= row <= len(arrays[col]):
             return None
         if col not in cells:
             cells[col] = python_cells(arrays[col])
-        cells[col][row - 1] = word
-    for (row, col), error in errors:
-        if col not in arrays or not 1 <= row <= len(arrays[col]):
-            return None
-        if col not in cells:
-            cells[col] = python_cells(arrays[col])
-        cells[col][row - 1] = error
+        cells[col][row - 1] = value
     columns: dict[int, pa.Array | list[RawCell]] = {**arrays, **cells}
     last = 0
     for i, cells_of in list(columns.items()):
@@ -276,8 +271,6 @@ def _unescape_rust(text: str) -> str:
             raise ValueError(f"unknown escape \\{m.group(2)}")
         return _RUST_CHARS[m.group(2)]
     return _RUST_ESCAPE.sub(one, text)
-_ROW_WISE = object()
-"""A cell the column-wise read does not take: read the tab row-wise."""
 
 
 def _last_filled(column: "pa.Array | list[RawCell]") -> int:
@@ -326,7 +319,7 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
         values = np.empty(rows.size, dtype=object)
         values[:] = stored.tolist()
         shown = arrays[col].take(pa.array(rows - 1))
-        dates = ~pc.fill_null(pc.match_substring_regex(shown, _NUMBER_SHOWN), True).to_numpy(zero_copy_only=False)
+        dates = ~pc.fill_null(pc.match_substring_regex(shown, NUMBER_SHOWN), True).to_numpy(zero_copy_only=False)
         if dates.any():
             if (stored[dates] < 61).any():  # time-only cells, 1900's leap-day quirk: calamine's own
                 out[col] = (rows, None)
@@ -336,7 +329,7 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
             except ValueError:  # past the year 9999: calamine gives the number
                 out[col] = (rows, None)
                 continue
-            values[dates] = [w.date() if w.time() == dt.time() else w for w in when]
+            values[dates] = [day_or_time(w) for w in when]
         blank = mine & (kind == "n") & (stored_texts == b"")
         if blank.any():  # a number cell with no stored value is empty
             rows = np.concatenate([rows, row_texts[blank].astype(np.int64) - 1])
@@ -350,7 +343,6 @@ def _kind(attributes: bytes) -> str:
     return t.group(1).decode() if t else "n"
 
 
-_NUMBER_SHOWN = r"^-?(?:\d+(?:\.\d*)?|inf|NaN)$"
 _MIDNIGHT = dt.time()
 
 

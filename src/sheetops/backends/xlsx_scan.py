@@ -59,15 +59,18 @@ def peek(zip_file: zipfile.ZipFile, part: str) -> set[str] | None:
         filled += 1
     if not filled:
         return None
-    shaped = re.compile(SHOWN_NOT_TEXT.encode())
     return {m.group(1).decode() for m in _TEXT_CELL.finditer(data, end.end())
-            if m.group(2) != b"inlineStr" or m.group(3) is None or shaped.match(m.group(3))}
+            if m.group(2) != b"inlineStr" or m.group(3) is None or _SHAPED.match(m.group(3))}
 
 
 _TEXT_CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?\bt="(s|inlineStr|str)"[^>]*>(?:<is><t>([^<]*)</t>)?')
-SHOWN_NOT_TEXT = r"^(?:-?(?:\d+(?:\.\d*)?|inf|NaN)|[+-]?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)$"
+_NUMBER = r"-?(?:\d+(?:\.\d*)?|inf|NaN)"
+NUMBER_SHOWN = rf"^{_NUMBER}$"
+"""How fastexcel shows a number cell in a column it made text."""
+SHOWN_NOT_TEXT = rf"^(?:{_NUMBER}|[+-]?\d{{4,}}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)$"
 """How fastexcel shows a number or a date cell in a column it made text: only text columns
 holding such a value can hide cells that are not text, so only those are scanned."""
+_SHAPED = re.compile(SHOWN_NOT_TEXT.encode())
 
 
 def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bool = True

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import cells
 from ..backends.base import CellError, Grid, RawCell
-from ..backends.column_grid import ColumnGrid, python_cells
+from ..backends.column_grid import ColumnGrid, day_or_time, python_cells
 from .cells import Parsed
 from .issues import IssueLog
 from .schema import ColumnSpec, TabSpec, normalize_header
@@ -219,7 +219,7 @@ def _typed_column(cells: "pa.Array | list[RawCell] | None", height: int) -> pd.S
 def python_values(values: pd.Series) -> list[Any]:
     """Values of a raw column as the row-wise read gives them (dates at midnight as ``date``)."""
     if values.dtype.kind == "M":
-        return [None if pd.isna(v) else v.date() if v == v.normalize() else v.to_pydatetime() for v in values]
+        return [None if pd.isna(v) else day_or_time(v.to_pydatetime()) for v in values]
     return [None if v is None or (isinstance(v, float) and math.isnan(v) and values.dtype != object) else v
             for v in values.astype(object).tolist()]
 
@@ -249,8 +249,8 @@ Parser = Callable[[Any], Parsed[Any]]
 def _per_unique(col: pd.Series, parser: Parser) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Apply ``parser`` once per distinct value: (values, errors, notes)."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    results = [parser(u) for u in python_values(pd.Series(uniques, dtype=object) if isinstance(uniques, np.ndarray)
-                                                and uniques.dtype == object else pd.Series(uniques))]
+    objects = isinstance(uniques, np.ndarray) and uniques.dtype == object  # kept as they are, not re-inferred
+    results = [parser(u) for u in python_values(pd.Series(uniques, dtype=object if objects else None))]
     values = np.array([r.value for r in results] + [None], dtype=object)[codes]
     errors = np.array([r.error for r in results] + [None], dtype=object)[codes]
     notes_list: list[Any] = [(r.note, r.note_severity) if r.note else None for r in results] + [None]
