@@ -74,6 +74,18 @@ class FileContext:
     creator: str | None = None
 
 
+def is_blank_row(cells: Sequence[RawCell]) -> bool:
+    return all(text_of(c) is None for c in cells)
+
+
+def is_description(cells: Sequence[RawCell], ctx: FileContext) -> bool:
+    """The row of field descriptions some exports put under the header: its Order ID
+    cell is prose (spaces, or no digit at all), which no order ID is."""
+    i = ctx.detected.index[L.ORDER_ID]
+    text = text_of(cells[i]) if i < len(cells) else None
+    return text is not None and (any(ch.isspace() for ch in text) or not any(ch.isdigit() for ch in text))
+
+
 def line_key(line: OrderLine) -> Key:
     return line[0], line[1] or ""
 

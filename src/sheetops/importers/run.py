@@ -22,7 +22,9 @@ from ..backends.base import Grid, WritePlan, Workbook
 from ..workbook.cells import DateOrder, handle_key, parse_text
 from ..errors import BadArguments, ImportFileError, NotASheetOpsWorkbook
 from ..workbook.schema import CREATORS, ORDERS, SETTINGS_TAB, normalize_header, normalize_tab
-from .lines import OWNED, map_row
+from .column_lines import SkipState, column_lines, skipped_rows
+from .csv_table import NotColumnWise
+from .lines import OWNED, OrderLine, Problem, map_row
 from .orders_tab import OrdersTab
 from .result import FileResult, ImportIssue, ImportResult
 from .scan import FilePlan, data_rows, scan_file
@@ -109,7 +111,11 @@ def _import_file(
     outcome = FileResult(file=name, layout=plan.layout.label)
     if plan.assumed:
         outcome.issues.append(ImportIssue("Info", name, plan.header_line, "", "", plan.assumed.rstrip(".")))
-    for line_no, cells, skipped in data_rows(plan):
+    if plan.delimiter is not None:
+        rows: Iterator[tuple[int, "list | None", str | None, OrderLine | None]] = _column_rows(plan)
+    else:
+        rows = ((line_no, cells, skipped, None) for line_no, cells, skipped in data_rows(plan))
+    for line_no, cells, skipped, line in rows:
         outcome.rows_read += 1
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -117,7 +123,9 @@ def _import_file(
         if skipped:
             outcome.skipped += 1
             continue
-        line, problems = map_row(cells, plan.ctx)
+        problems: list[Problem] = []
+        if line is None:
+            line, problems = map_row(cells or [], plan.ctx)
         if line is None:
             outcome.rejected += 1
             outcome.issues.extend(
@@ -137,6 +145,23 @@ def _import_file(
             tally[0] += 1
             tally[1] += int(line[_GMV] or 0)
     return outcome, done
+
+
+def _column_rows(plan: FilePlan) -> Iterator[tuple[int, "list | None", str | None, OrderLine | None]]:
+    """The rows of a file read column-wise, a batch at a time: (line, the cells when ``map_row``
+    must read the row, why it is skipped, the line made column-wise)."""
+    state, rows = SkipState(), 0
+    try:
+        for batch in plan.batches():
+            skipped = skipped_rows(batch, plan.ctx, state)
+            for i, line in enumerate(column_lines(batch, plan.ctx, skipped)):
+                why = skipped.get(i)
+                yield batch.first_line + i, batch.cells(i) if line is None and why is None else None, why, line
+            rows += batch.rows
+    except NotColumnWise:
+        rows = -1
+    if rows != plan.data_rows:
+        raise ImportFileError(f"{plan.source.name} changed while it was being imported; import it again.")
 
 
 def _roster(grid: Grid | None) -> set[str] | None:

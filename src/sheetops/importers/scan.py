@@ -17,12 +17,16 @@ from ..backends.base import RawCell
 from ..workbook.cells import DateOrder
 from ..errors import ImportFileError
 from . import layouts as L
-from .lines import FileContext
-from .sources import ExportSource
+from .column_lines import SkipState, scan_evidence, skipped_rows
+from .csv_table import CsvBatch, NotColumnWise, column_batches, reads_alike
+from .lines import FileContext, is_blank_row, is_description
+from .sources import ExportSource, sniff_delimiter
 from .values import DateEvidence, DecimalStyle, currency_code, decimal_evidence, text_of
 
 
 SCAN_PROGRESS_EVERY = 50_000
+COLUMN_WISE = True
+"""Read CSV exports column-wise where ``csv_table`` can (tests turn it off to compare)."""
 
 
 @dataclass
@@ -36,22 +40,20 @@ class FilePlan:
     assumed: str | None = None
     """What the scan assumed for lack of evidence (the date order from the currency), said as
     an Info line of the import's summary."""
+    delimiter: str | None = None
+    """Set when the file is read column-wise (a CSV file ``csv_table`` reads alike): its separator."""
+    width: int = 0
+    """The header's number of cells."""
+
+    def batches(self) -> Iterator[CsvBatch]:
+        """The data rows, column-wise, a batch at a time (only when ``delimiter`` is set)."""
+        assert self.delimiter is not None
+        return column_batches(self.source.path, delimiter=self.delimiter, header_line=self.header_line,
+                              width=self.width)
 
     @property
     def layout(self) -> L.Layout:
         return self.ctx.detected.layout
-
-
-def is_blank_row(cells: Sequence[RawCell]) -> bool:
-    return all(text_of(c) is None for c in cells)
-
-
-def is_description(cells: Sequence[RawCell], ctx: FileContext) -> bool:
-    """The row of field descriptions some exports put under the header: its Order ID
-    cell is prose (spaces, or no digit at all), which no order ID is."""
-    i = ctx.detected.index[L.ORDER_ID]
-    text = text_of(cells[i]) if i < len(cells) else None
-    return text is not None and (any(ch.isspace() for ch in text) or not any(ch.isdigit() for ch in text))
 
 
 def data_rows(plan: FilePlan) -> Iterator[tuple[int, list[RawCell], str | None]]:
@@ -83,20 +85,67 @@ def scan_file(
     """Decide how to read ``source``; raise ``ImportFileError`` when it cannot be read.
 
     ``progress(rows scanned, None)`` is called now and then: the total is not known yet."""
-    source, header_line, detected = _find_header(source)
+    source, header_line, detected, width = _find_header(source)
     if L.CREATOR not in detected.index and not creator:
         raise ImportFileError(
             f"{source.name} is a {detected.layout.label}, which does not say whose orders these are; "
             "import it with the creator's handle (sheetops import WORKBOOK FILE --creator @handle)."
         )
     ctx = FileContext(detected, tz=tz, date_order=None, creator=creator)
-    plan = FilePlan(source, header_line, ctx, data_rows=0)
-    evidence = DateEvidence()
-    decimals: dict[str, Counter[str]] = {f: Counter() for f in L.MONEY_FIELDS if f in detected.index}
+    plan = FilePlan(source, header_line, ctx, data_rows=0, width=width)
+    counts = _Counts(detected)
+    if not (source.is_csv and COLUMN_WISE and _scan_columns(plan, counts, progress)):
+        counts = _Counts(detected)
+        _scan_rows(plan, counts, progress)
+    evidence, decimals, currencies, amount_codes = counts.evidence, counts.decimals, counts.currencies, counts.amount_codes
+    ctx.money_style = _money_styles(decimals)
+    found = next((c.most_common(1)[0][0] for c in (amount_codes, currencies) if c), None)
+    ctx.date_order, plan.assumed = _date_order(source, evidence, date_order, found or currency)
+    return plan
+
+
+@dataclass
+class _Counts:
+    """What the scan counts: day/month evidence, decimal separators, currency codes."""
+
+    evidence: DateEvidence
+    decimals: dict[str, Counter[str]]
+    currencies: Counter[str]
+    amount_codes: Counter[str]
+
+    def __init__(self, detected: L.Detected) -> None:
+        self.evidence = DateEvidence()
+        self.decimals = {f: Counter() for f in L.MONEY_FIELDS if f in detected.index}
+        self.currencies, self.amount_codes = Counter(), Counter()
+
+
+def _scan_columns(plan: FilePlan, counts: _Counts, progress: Callable[[int, int | None], None] | None) -> bool:
+    """Count a CSV file column-wise; False when it must be read row by row (``csv_table``)."""
+    plan.delimiter = sniff_delimiter(plan.source.path)
+    rows, state = 0, SkipState()
+    try:
+        for batch in plan.batches():
+            skipped = skipped_rows(batch, plan.ctx, state)
+            scan_evidence(batch, plan.ctx, skipped, counts.evidence, counts.decimals, counts.currencies,
+                          counts.amount_codes)
+            if progress is not None and (rows + batch.rows) // SCAN_PROGRESS_EVERY > rows // SCAN_PROGRESS_EVERY:
+                progress(rows + batch.rows, None)
+            rows += batch.rows
+    except NotColumnWise:
+        plan.delimiter = None
+        return False
+    if not reads_alike(plan.source.path, header_line=plan.header_line, rows=rows):
+        plan.delimiter = None
+        return False
+    plan.data_rows = rows
+    return True
+
+
+def _scan_rows(plan: FilePlan, counts: _Counts, progress: Callable[[int, int | None], None] | None) -> None:
+    """Count a file row by row."""
+    detected = plan.ctx.detected
     date_cols = [detected.index[f] for f in L.DATE_FIELDS if f in detected.index]
-    money_cols = [(f, detected.index[f]) for f in decimals]
-    currencies: Counter[str] = Counter()
-    amount_codes: Counter[str] = Counter()
+    money_cols = [(f, detected.index[f]) for f in counts.decimals]
     currency_col = detected.index.get(L.CURRENCY)
     gmv_col = detected.index.get(L.GMV)
     for _line, cells, skipped in data_rows(plan):
@@ -107,23 +156,19 @@ def scan_file(
             continue
         for i in date_cols:
             if i < len(cells):
-                evidence.add(cells[i])
+                counts.evidence.add(cells[i])
         for fld, i in money_cols:
             if i < len(cells) and (style := decimal_evidence(cells[i])) is not None:
-                decimals[fld][style] += 1
+                counts.decimals[fld][style] += 1
         code = cells[currency_col] if currency_col is not None and currency_col < len(cells) else None
         if isinstance(code, str) and code.strip():
-            currencies[code.strip().upper()] += 1
+            counts.currencies[code.strip().upper()] += 1
         if gmv_col is not None and gmv_col < len(cells) and (symbol := currency_code(cells[gmv_col])):
-            amount_codes[symbol] += 1  # what the amounts are written in (£12.50) says more than a column
-    ctx.money_style = _money_styles(decimals)
-    found = next((c.most_common(1)[0][0] for c in (amount_codes, currencies) if c), None)
-    ctx.date_order, plan.assumed = _date_order(source, evidence, date_order, found or currency)
-    return plan
+            counts.amount_codes[symbol] += 1  # what the amounts are written in (£12.50) says more than a column
 
 
-def _find_header(source: ExportSource) -> tuple[ExportSource, int, L.Detected]:
-    """The first sheet and row holding a header of a known layout."""
+def _find_header(source: ExportSource) -> tuple[ExportSource, int, L.Detected, int]:
+    """The first sheet and row holding a header of a known layout, and the header's width."""
     closest: L.Detected | None = None
     for sheet in range(source.sheet_count()):
         candidate = ExportSource(source.path, sheet) if sheet else source
@@ -134,7 +179,7 @@ def _find_header(source: ExportSource) -> tuple[ExportSource, int, L.Detected]:
                 continue
             detected, near = L.detect(cells)
             if detected is not None:
-                return candidate, line, detected
+                return candidate, line, detected, len(cells)
             closest = closest or near
     if closest is not None:
         names = L.missing(closest)
