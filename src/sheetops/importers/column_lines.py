@@ -253,15 +253,15 @@ def _date_evidence(column: pa.Array, evidence: DateEvidence, order: int) -> tupl
         return None
     if not pc.all(pc.string_is_ascii(column)).as_py():
         own = DateEvidence()
-        first: tuple[int, int, str] | None = None
+        example: tuple[int, int, str] | None = None
         for i, raw in enumerate(column.to_pylist()):
             own.add(raw)
-            if first is None and own.example:
-                first = (i, order, own.example)
+            if example is None and own.example:
+                example = (i, order, own.example)
         evidence.day_first += own.day_first
         evidence.month_first += own.month_first
         evidence.ambiguous += own.ambiguous
-        return first
+        return example
     found = pc.extract_regex(column, _EVIDENCE)
     matched = found.is_valid().to_numpy(zero_copy_only=False)
     first, second = _ints(found.field("a")), _ints(found.field("b"))
@@ -351,7 +351,7 @@ def column_lines(table: CsvBatch, ctx: FileContext, skipped: Skipped) -> list[Or
 
     base = money(L.ACT_BASE)
     unsure |= settled & base.wrong
-    base_values = np.where(settled, base.values, None)
+    base_values = _where(settled, base.values)
     commission = np.zeros(n, dtype=np.int64)
     seen = np.zeros(n, dtype=bool)
     for actual, estimated in layout.commission_parts:
@@ -363,7 +363,7 @@ def column_lines(table: CsvBatch, ctx: FileContext, skipped: Skipped) -> list[Or
             filled = when & (part.values != None)  # noqa: E711
             commission += np.where(filled & ~unsure, part.values, 0).astype(np.int64)
             seen |= filled
-    commission_values = np.where(seen, commission.astype(object), None)
+    commission_values = _where(seen, commission.astype(object))
 
     currency = text_of_field(L.CURRENCY)
     if (currency == None).any():  # noqa: E711
@@ -382,6 +382,13 @@ def column_lines(table: CsvBatch, ctx: FileContext, skipped: Skipped) -> list[Or
     for i in np.flatnonzero(unsure).tolist():
         lines[i] = None
     return lines
+
+
+def _where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` where ``mask``, None elsewhere (an object array)."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask] = values[mask]
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator
 
 from ..backends.base import RawCell
 from ..workbook.cells import DateOrder
@@ -21,7 +21,7 @@ from .column_lines import SkipState, scan_evidence, skipped_rows
 from .csv_table import CsvBatch, NotColumnWise, column_batches, reads_alike
 from .lines import FileContext, is_blank_row, is_description
 from .sources import ExportSource, sniff_delimiter
-from .values import DateEvidence, DecimalStyle, currency_code, decimal_evidence, text_of
+from .values import DateEvidence, DecimalStyle, currency_code, decimal_evidence
 
 
 SCAN_PROGRESS_EVERY = 50_000
