@@ -11,7 +11,8 @@ The bytes are exactly those of the cell-by-cell path (a hypothesis test compares
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from operator import itemgetter
+from typing import Any, Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -33,13 +34,20 @@ million-line import never holds its new cells twice over."""
 
 
 def appended_rows(first: int, rows: list[list[Any]], template: dict[int, int], styles: Styles,
-                  cell_one_by_one: Callable[[int, int, Any], str]) -> list[bytes]:
-    """``<row>`` elements for ``rows``, the first being 0-based row ``first``, in chunks of
-    ``CHUNK_ROWS`` rows. Blank values (None, NaN, NA) make no cell, as in a row merged cell by cell."""
-    # chunks in row order, each asking for its number formats row by row: the formats are
-    # numbered as the cell-by-cell path numbers them
-    return [_chunk(first + start, rows[start:start + CHUNK_ROWS], template, styles, cell_one_by_one)
-            for start in range(0, len(rows), CHUNK_ROWS)]
+                  cell_one_by_one: Callable[[int, int, Any], str]) -> Callable[[], Iterator[bytes]]:
+    """What makes the ``<row>`` elements for ``rows``, the first being 0-based row ``first``, in
+    chunks of ``CHUNK_ROWS`` rows, each made only when the writer asks for it (a million new rows
+    are never all held as XML at once); it can be asked again. Blank values (None, NaN, NA) make no cell, as in a row
+    merged cell by cell.
+
+    The number formats the rows need are added to ``styles`` now, before ``styles.xml`` is
+    written, in the order the cell-by-cell path first needs them (row by row, left to right)."""
+    _formats_in_row_order(rows, template, styles)
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(rows), CHUNK_ROWS):
+            yield _chunk(first + start, rows[start:start + CHUNK_ROWS], template, styles, cell_one_by_one)
+    return chunks
 
 
 def _chunk(first: int, rows: list[list[Any]], template: dict[int, int], styles: Styles,
@@ -48,7 +56,6 @@ def _chunk(first: int, rows: list[list[Any]], template: dict[int, int], styles: 
     labels = pa.array([str(first + 1 + i) for i in range(len(rows))], pa.string())
     values_of = [[r[c] if c < len(r) else None for r in rows] for c in range(width)]
     kinds = [_kind_of_all(values) for values in values_of]
-    _formats_in_row_order(values_of, kinds, template, styles)
     columns = []
     for c, values in enumerate(values_of):
         made = _column(c, kinds[c], values, labels, template, styles)
@@ -59,24 +66,34 @@ def _chunk(first: int, rows: list[list[Any]], template: dict[int, int], styles: 
     return bytes(rows_bytes(labels, columns))
 
 
-def _formats_in_row_order(values_of: list[list[Any]], kinds: list[str | None], template: dict[int, int],
-                          styles: Styles) -> None:
-    """Ask ``styles`` for each number format in the order the cell-by-cell path first needs it
-    (row by row, left to right), so both paths number the formats alike."""
+def _formats_in_row_order(rows: list[list[Any]], template: dict[int, int], styles: Styles) -> None:
+    """Ask ``styles`` for each number format ``rows`` need, in the order the cell-by-cell path
+    first needs it (row by row, left to right), so both paths number the formats alike.
+
+    A value's kind follows from its type (``kind_of``), so each column is looked at once for
+    the types it holds, then only as far as the first value of each type."""
+    width = max((len(r) for r in rows), default=0)
+    even = all(len(r) == width for r in rows)
     firsts: list[tuple[int, int, str]] = []
-    for c, values in enumerate(values_of):
-        if template.get(c, 0) or kinds[c] in ("text", "int"):
+    for c in range(width):
+        if template.get(c, 0):
             continue
+        values = list(map(itemgetter(c), rows)) if even else [r[c] if c < len(r) else None for r in rows]
+        wanted: dict[type, str] = {}
+        for kind_type in set(map(type, values)) - {type(None)}:
+            if kind_type in _NEVER_NA and kind_type not in (Money, Rate, dt.date, dt.datetime):
+                continue  # text, whole numbers and booleans take no number format
+            wanted[kind_type] = ""
         seen: set[str] = set()
-        for i, v in enumerate(values):
-            if is_na(v):
+        for i, v in enumerate(values) if wanted else ():
+            if type(v) not in wanted or wanted[type(v)] or is_na(v):
                 continue
-            kind = kind_of(v)
+            kind = wanted[type(v)] = kind_of(v)
             if kind in _KINDS_WITH_FORMAT + ("ratio", "times", "amount") and kind not in seen:
                 seen.add(kind)
                 firsts.append((i, c, kind))
-                if kinds[c] is not None:  # one kind in the whole column
-                    break
+            if all(wanted.values()):
+                break
     for _, _, kind in sorted(firsts):
         styles.xf(kind)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from ..errors import SheetOpsError
 from .base import Link, TabEdit
@@ -43,9 +43,24 @@ def edit_sheet(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[bytes, bool]:
     return b"".join(parts), replaced_formula
 
 
-def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[bytes], bool]:
-    """``edit_sheet`` in pieces, to be written one after the other: a million appended rows are
-    never joined into one more copy of the whole sheet."""
+class SheetParts:
+    """An edited worksheet in pieces, to be written one after the other (and again, if asked):
+    bytes, and appended rows made a chunk at a time as they are written, so a million appended
+    rows are never held as XML at once, nor joined into one more copy of the whole sheet."""
+
+    def __init__(self, parts: list["bytes | Callable[[], Iterator[bytes]]"]) -> None:
+        self.parts = parts
+
+    def __iter__(self) -> Iterator[bytes]:
+        for part in self.parts:
+            if isinstance(part, bytes):
+                yield part
+            else:
+                yield from part()
+
+
+def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[SheetParts, bool]:
+    """``edit_sheet`` in pieces (``SheetParts``)."""
     sd = _SHEET_DATA.search(xml)
     if sd is None:
         raise SheetOpsError(f"The tab {edit.name} has no cell data section; open and save the workbook in Excel.")
@@ -72,7 +87,7 @@ def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[by
         # new rows look like the last data row; below the header alone, they take each
         # column's own format (the template's date, money and percent columns), never the header's
         template = _styles_of(rows.segment(last)) if last > 0 and rows.find(last) is not None else _column_styles(xml)
-    block: list[bytes] = []
+    block: Callable[[], Iterator[bytes]] | None = None
     if edit.append and _appends_in_bulk(rows, changes, last, len(edit.append), prefix):
         # new rows below every other change and every existing row: made a column at a time
         block = appended_rows(last + 1, edit.append, template, styles,
@@ -85,7 +100,7 @@ def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[by
         extent = {}
     header_style = _styles_of(rows.segment(0)) if edit.add_headers and rows.find(0) is not None else {}
 
-    out: list[bytes] = [xml[:body_start]]
+    out: list[bytes | Callable[[], Iterator[bytes]]] = [xml[:body_start]]
     cursor = body_start
     replaced_formula = False
     for r in sorted(changes):
@@ -104,14 +119,16 @@ def edit_sheet_parts(xml: bytes, edit: TabEdit, styles: Styles) -> tuple[list[by
         replaced_formula |= had_formula
         out.append(merged)
         cursor = end
-    if block:
+    if block is not None:
         pos = rows.insert_position(last + 1)
         out.append(xml[cursor:pos])
-        out.extend(block)
+        out.append(block)
         cursor = pos
     out.append(xml[cursor:])
-    out[0] = _grow_dimension(out[0], {**changes, **extent})  # the <dimension> comes before <sheetData>
-    return out, replaced_formula
+    head = out[0]
+    assert isinstance(head, bytes)
+    out[0] = _grow_dimension(head, {**changes, **extent})  # the <dimension> comes before <sheetData>
+    return SheetParts(out), replaced_formula
 
 
 def _appends_in_bulk(rows: "_RowIndex", changes: dict[int, dict[int, Any]], last: int, n: int, prefix: str) -> bool:

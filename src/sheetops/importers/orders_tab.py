@@ -68,6 +68,11 @@ class OrdersTab:
         self.append: list[list[Any]] = []
         self._appended: dict[Key, int] = {}
         self._comparers: list[Callable[[RawCell], Any]] = [self._comparer(k) for _n, k in OWNED]
+        self._in_order = self.columns == list(range(len(OWNED)))
+        self._tail: list[Any] = [None] * (self.width - len(OWNED))
+        self._pooled = [(self.columns[i], _money_objects if kind == "money" else _rate_objects,
+                         Money if kind == "money" else Rate)
+                        for i, (_n, kind) in enumerate(OWNED) if kind in ("money", "rate")]
 
     def _grid_key(self, row: list[RawCell]) -> Key | None:
         order_id = parse_text(row[self.columns[0]] if self.columns[0] < len(row) else None).value
@@ -84,12 +89,25 @@ class OrdersTab:
             return self._update_existing(row, line)
         if key in self._appended:
             return self._update_appended(key, line)
-        cells: list[Any] = [None] * self.width
-        for col, (_n, kind), value in zip(self.columns, OWNED, line):
-            cells[col] = _mixed(kind, value)
         self._appended[key] = len(self.append)
-        self.append.append(cells)
+        self.append.append(self._cells_of(line))
         return "added"
+
+    def _cells_of(self, line: OrderLine) -> list[Any]:
+        """A new row's cells: ``_mixed`` of each value, in its column (in a loop per kind, not
+        per value: a million new lines go through here)."""
+        if self._in_order:
+            cells = [*line, *self._tail]
+        else:
+            cells = [None] * self.width
+            for col, value in zip(self.columns, line):
+                cells[col] = value
+        for col, pool, make in self._pooled:
+            value = cells[col]
+            if value is not None:
+                found = pool.get(value)
+                cells[col] = found if found is not None else _shared(pool, int(value), make)
+        return cells
 
     def _update_existing(self, row: int, line: OrderLine) -> Outcome:
         grid_row = self.grid[row]

@@ -111,6 +111,7 @@ def _import_file(
     outcome = FileResult(file=name, layout=plan.layout.label)
     if plan.assumed:
         outcome.issues.append(ImportIssue("Info", name, plan.header_line, "", "", plan.assumed.rstrip(".")))
+    known: dict[str, bool] = {}
     if plan.delimiter is not None:
         rows: Iterator[tuple[int, "list | None", str | None, OrderLine | None]] = _column_rows(plan)
     else:
@@ -140,11 +141,20 @@ def _import_file(
                 "Type the Settled date in Orders, or import a newer export.",
             ))
         outcome.count(orders.upsert(line))
-        if roster is not None and unknown is not None and handle_key(line[_CREATOR]) not in roster:
+        if roster is not None and unknown is not None and not _on_roster(line[_CREATOR], roster, known):
             tally = unknown.setdefault(str(line[_CREATOR] or "").strip() or "(no creator)", [0, 0])
             tally[0] += 1
             tally[1] += int(line[_GMV] or 0)
     return outcome, done
+
+
+def _on_roster(creator: str | None, roster: set[str], known: dict[str, bool]) -> bool:
+    """Whether the creator is on Creators (asked once per creator: lines repeat creators)."""
+    key = creator or ""
+    found = known.get(key)
+    if found is None:
+        found = known[key] = handle_key(creator) in roster
+    return found
 
 
 def _column_rows(plan: FilePlan) -> Iterator[tuple[int, "list | None", str | None, OrderLine | None]]:
