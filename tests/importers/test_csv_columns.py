@@ -84,6 +84,7 @@ def test_files_the_column_read_cannot_promise_are_refused(tmp_path: Path) -> Non
         "a blank line": "Order ID,Note\n1,x\n\n2,y\n",
         "a short row": "Order ID,Note\n1,x\n2\n",
         "a long row": "Order ID,Note\n1,x\n2,y,z\n",
+        "a header across lines": 'Order ID,"No\nte"\n1,x\n',
     }
     for why, text in cases.items():
         path = tmp_path / "export.csv"
