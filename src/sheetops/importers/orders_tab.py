@@ -67,7 +67,10 @@ class OrdersTab:
         self._set_canon: dict[tuple[int, int], Any] = {}
         self.append: list[list[Any]] = []
         self._appended: dict[Key, int] = {}
-        self._comparers: list[Callable[[RawCell], Any]] = [self._comparer(k) for _n, k in OWNED]
+        self._comparers: list[Callable[[RawCell], Any]] = [
+            self._comparer(k) if n in _ONE_PER_LINE or k == "datetime" else _remembered(self._comparer(k))
+            for n, k in OWNED
+        ]
         self._in_order = self.columns == list(range(len(OWNED)))
         self._tail: list[Any] = [None] * (self.width - len(OWNED))
         self._pooled = [(self.columns[i], _money_objects if kind == "money" else _rate_objects,
@@ -173,6 +176,31 @@ class OrdersTab:
         if kind == "content":
             return lambda raw: (parse_text(raw).value or "").casefold() or None
         return lambda raw: parse_text(raw).value
+
+
+_ONE_PER_LINE = frozenset({"Order ID", "SKU ID", "Content ID"})
+"""Columns whose values differ from line to line: reading them is not worth remembering."""
+_REMEMBER = 100_000
+_MISSING = object()
+
+
+def _remembered(read: Callable[[RawCell], Any]) -> Callable[[RawCell], Any]:
+    """``read``, remembering its answer per cell value (prices, rates, statuses, creators and
+    products repeat on many lines of Orders). Keyed by type too: 1, 1.0 and True differ."""
+    seen: dict[tuple[type, Any], Any] = {}
+
+    def remembered(raw: RawCell) -> Any:
+        key = (type(raw), raw)
+        try:
+            found = seen.get(key, _MISSING)
+        except TypeError:  # a value that cannot be a key
+            return read(raw)
+        if found is _MISSING:
+            found = read(raw)
+            if len(seen) < _REMEMBER:
+                seen[key] = found
+        return found
+    return remembered
 
 
 def _canonical(kind: Kind, value: Any) -> Any:
