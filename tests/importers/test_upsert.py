@@ -139,3 +139,19 @@ def test_added_headers_go_after_existing_ones(tmp_path: Path) -> None:
     header = wb.tabs["Orders"][0]
     assert header[:2] == ["Order ID", "Notes"] and column(wb, "Campaign") == len(header) - 1
     assert all(r[1] is None for r in wb.tabs["Orders"][1:]), "people's column left blank on new lines"
+
+
+def test_cells_that_look_alike_but_are_not_the_same_value_are_compared_each_as_it_is(tmp_path: Path) -> None:
+    """Reading an Orders cell is remembered per value (prices and statuses repeat); True, 1
+    and 1.0 are equal in Python but read differently (True is no quantity)."""
+    sales = X.make_sales(3, seed=4)
+    sales = [replace(s, quantity=1) for s in sales]
+    path = _seller(tmp_path, "orders.csv", sales)
+    wb = RecordingWorkbook(empty_workbook(date_order="MDY").tabs)
+    import_files(wb, [path])
+    at = column(wb, "Quantity")
+    grid = wb.tabs["Orders"]
+    grid[1][at], grid[2][at], grid[3][at] = True, 1, 1.0
+    again = import_files(wb, [path])
+    assert (again.updated, again.unchanged) == (1, 2)
+    assert wb.plans[-1].edits[0].set_cells == {(1, at): 1}

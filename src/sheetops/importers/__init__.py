@@ -5,6 +5,8 @@
     values.py     export cell parsing: amounts, decimal commas, dates, status words
     scan.py       first pass: header, layout, decimal separators, day/month order
     lines.py      one export row -> one Orders line (the column mapping)
+    csv_table.py  a CSV's data rows read column-wise (pyarrow), only where they read alike
+    column_lines.py  a batch of rows -> Orders lines a column at a time (map_row judges the rest)
     orders_tab.py the Orders tab: find lines by (Order ID, SKU ID), add or update them
     result.py     ImportResult: counts per file and issue rows
     run.py        import_files(), the one entry point
