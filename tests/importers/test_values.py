@@ -132,3 +132,23 @@ def test_settled_dates_are_naive_settings_time() -> None:
     assert read_datetime("13/11/2026 14:03:00", tz=tz, order="DMY").value == dt.datetime(2026, 11, 13, 14, 3)
     assert read_datetime("2026-11-13T07:03:00Z", tz=tz, order=None).value == dt.datetime(2026, 11, 13, 14, 3)
     assert read_datetime("2026/11/13", tz=tz, order="MDY").value == dt.datetime(2026, 11, 13)
+
+
+def test_the_scan_reports_progress_at_the_same_rows_whichever_way_it_reads(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sheetops.importers import csv_table, scan
+    from sheetops.importers.sources import ExportSource
+
+    monkeypatch.setattr(scan, "SCAN_PROGRESS_EVERY", 10)
+    monkeypatch.setattr(csv_table, "BLOCK_BYTES", 3000)  # batches of a few rows, crossing several tens
+    path = X.write_csv(tmp_path / "a.csv", *X.seller_table(X.make_sales(95, seed=2), "US"))
+    calls = {}
+    for column_wise in (True, False):
+        monkeypatch.setattr(scan, "COLUMN_WISE", column_wise)
+        seen: list[tuple[int, int | None]] = []
+        plan = scan.scan_file(ExportSource(path), tz=dt.timezone.utc, date_order="MDY", creator=None,
+                              progress=lambda done, total: seen.append((done, total)))
+        assert (plan.delimiter is not None) == column_wise
+        calls[column_wise] = seen
+    assert calls[True] == calls[False] == [(n, None) for n in range(10, 100, 10)]

@@ -81,6 +81,8 @@ def column_batches(path: Path, *, delimiter: str, header_line: int, width: int) 
         for piece in _pieces(path, header_line):
             if _quotes(piece) % 2:
                 raise NotColumnWise("a piece ends inside quotes")
+            if piece.slice(0, min(3, piece.size)).to_pybytes() == "\ufeff".encode():
+                raise NotColumnWise("a line starts with a byte order mark")  # read_csv would drop it
             table = pa_csv.read_csv(pa.BufferReader(piece), parse_options=parse, convert_options=convert,
                                     read_options=read)
             if table.num_columns != width:

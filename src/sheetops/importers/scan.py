@@ -128,8 +128,10 @@ def _scan_columns(plan: FilePlan, counts: _Counts, progress: Callable[[int, int 
             skipped = skipped_rows(batch, plan.ctx, state)
             scan_evidence(batch, plan.ctx, skipped, counts.evidence, counts.decimals, counts.currencies,
                           counts.amount_codes)
-            if progress is not None and (rows + batch.rows) // SCAN_PROGRESS_EVERY > rows // SCAN_PROGRESS_EVERY:
-                progress(rows + batch.rows, None)
+            if progress is not None:  # at every SCAN_PROGRESS_EVERY rows, as the row-wise scan calls it
+                for done in range((rows // SCAN_PROGRESS_EVERY + 1) * SCAN_PROGRESS_EVERY, rows + batch.rows + 1,
+                                  SCAN_PROGRESS_EVERY):
+                    progress(done, None)
             rows += batch.rows
     except NotColumnWise:
         plan.delimiter = None
