@@ -78,13 +78,13 @@ def _import_sheetops(*modules: str) -> None:
     import importlib
 
     sys.path.insert(0, str(SRC))
-    for name in ("pandas", "numpy", "pyarrow", "pyarrow.compute", "pyarrow.csv", "fastexcel", "python_calamine",
-                 "sheetops.backends.xlsx", *modules):
+    for name in ("pandas", "numpy", "pyarrow", "pyarrow.compute", "python_calamine", "sheetops.backends.xlsx",
+                 *modules):
         importlib.import_module(name)
 
 
 def sheetops_refresh(path: str) -> dict[str, float]:
-    _import_sheetops("sheetops.compute", "sheetops.tool_tabs", "sheetops.unchanged", "sheetops.refresh",
+    _import_sheetops("fastexcel", "sheetops.compute", "sheetops.tool_tabs", "sheetops.unchanged", "sheetops.refresh",
                      "sheetops.late_edits", "sheetops.reports.weekly", "sheetops.reports.qbr", "pyarrow.pandas_compat")
     import sheetops
 
@@ -136,7 +136,7 @@ def floor_refresh(path: str, folder: str, out: str) -> dict[str, float]:
 
 
 def sheetops_import(path: str, csv: str) -> dict[str, float]:
-    _import_sheetops("sheetops.importers.run")
+    _import_sheetops("pyarrow.csv", "sheetops.importers.run")
     from sheetops.backends import open_workbook
     from sheetops.importers import import_files
 
