@@ -56,6 +56,7 @@ _SLASH = r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})" + _TIME % "" + "
 ``\\d`` or ``\\s``); anything else goes through ``read_datetime`` itself."""
 _EVIDENCE = r"^[ \t\n\r\x0b\x0c\x1c-\x1f]*(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]\d{4}(?:[^0-9A-Za-z_]|$)"
 """``values._SLASH_DATE`` for ASCII text."""
+_BLANK_SET = pa.array(sorted(BLANK_WORDS))
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -94,8 +95,13 @@ def texts(column: pa.Array) -> np.ndarray:
         return per_value(column, text_of)
     trimmed = pc.utf8_trim(column, characters=_ASCII_SPACE)
     out = np.array(trimmed.to_pylist(), dtype=object)
-    out[pc.is_in(pc.ascii_lower(trimmed), value_set=pa.array(sorted(BLANK_WORDS))).to_numpy(zero_copy_only=False)] = None
+    out[_blank_words(trimmed)] = None
     return out
+
+
+def _blank_words(trimmed: pa.Array) -> np.ndarray:
+    """Where trimmed ASCII text is empty or a blank marker (``--``, ``N/A``)."""
+    return pc.is_in(pc.ascii_lower(trimmed), value_set=_BLANK_SET).to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -134,9 +140,7 @@ def datetimes(column: pa.Array, *, tz: dt.tzinfo, order: str | None) -> Read:
     done = np.zeros(n, dtype=bool)
     if n and pc.all(pc.string_is_ascii(column)).as_py():
         text = pc.utf8_trim(column, characters=_ASCII_SPACE)
-        blank = pc.is_in(pc.ascii_lower(text), value_set=pa.array(sorted(BLANK_WORDS))).to_numpy(
-            zero_copy_only=False)
-        done |= blank
+        done |= _blank_words(text)
         for pattern, is_iso in ((_ISO, True), (_SLASH, False)):
             found = pc.extract_regex(text, pattern)
             matched = found.is_valid().to_numpy(zero_copy_only=False) & ~done
@@ -192,8 +196,7 @@ def blanks(column: pa.Array) -> np.ndarray:
     for ASCII columns."""
     if not pc.all(pc.string_is_ascii(column)).as_py():
         return per_value(column, lambda raw: text_of(raw) is None).astype(bool)
-    lowered = pc.ascii_lower(pc.utf8_trim(column, characters=_ASCII_SPACE))
-    return pc.is_in(lowered, value_set=pa.array(sorted(BLANK_WORDS))).to_numpy(zero_copy_only=False)
+    return _blank_words(pc.utf8_trim(column, characters=_ASCII_SPACE))
 
 
 @dataclass
