@@ -115,11 +115,13 @@ class OrdersTab:
     def _update_existing(self, row: int, line: OrderLine) -> Outcome:
         grid_row = self.grid[row]
         changed = False
-        for i, ((_n, kind), value) in enumerate(zip(OWNED, line)):
+        for i in _COMPARED:  # Order ID and SKU ID found the row: they are the same
+            value = line[i]
             if value is None:
                 continue
+            kind = OWNED[i][1]
             col = self.columns[i]
-            new = _canonical(kind, value)
+            new = value if kind in _AS_IS else _canonical(kind, value)
             pos = (row, col)
             original_raw = grid_row[col] if col < len(grid_row) else None
             original = self._comparers[i](original_raw)
@@ -178,6 +180,10 @@ class OrdersTab:
         return lambda raw: parse_text(raw).value
 
 
+_COMPARED = tuple(range(2, len(OWNED)))
+"""The values compared with a line found by its key (Order ID, SKU ID: ``OWNED``'s first two)."""
+_AS_IS = frozenset({"text", "status", "int", "money", "rate"})
+"""Kinds whose imported value is compared as it is (``_canonical`` gives it back)."""
 _ONE_PER_LINE = frozenset({"Order ID", "SKU ID", "Content ID"})
 """Columns whose values differ from line to line: reading them is not worth remembering."""
 _REMEMBER = 100_000
