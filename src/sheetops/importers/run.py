@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pyarrow as pa
+
 from ..backends.base import Grid, WritePlan, Workbook
 from ..workbook.cells import DateOrder, handle_key, parse_text
 from ..errors import BadArguments, ImportFileError, NotASheetOpsWorkbook
@@ -168,6 +170,7 @@ def _column_rows(plan: FilePlan) -> Iterator[tuple[int, "list | None", str | Non
                 why = skipped.get(i)
                 yield batch.first_line + i, batch.cells(i) if line is None and why is None else None, why, line
             rows += batch.rows
+            pa.default_memory_pool().release_unused()  # the batch's Arrow memory back to the system
     except NotColumnWise:
         rows = -1
     if rows != plan.data_rows:

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+import pyarrow as pa
+
 from ..backends.base import RawCell
 from ..workbook.cells import DateOrder
 from ..errors import ImportFileError
@@ -136,6 +138,7 @@ def _scan_columns(plan: FilePlan, counts: _Counts, progress: Callable[[int, int 
     except NotColumnWise:
         plan.delimiter = None
         return False
+    pa.default_memory_pool().release_unused()  # the pieces' Arrow memory back to the system
     if not reads_alike(plan.source.path, header_line=plan.header_line, rows=rows):
         plan.delimiter = None
         return False
