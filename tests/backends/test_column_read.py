@@ -20,7 +20,6 @@ from sheetops.backends.column_grid import ColumnGrid
 from sheetops.backends.xlsx import XlsxWorkbook
 from sheetops.backends.xlsx_book import Book
 from sheetops.backends.xlsx_package import Package
-from sheetops.backends import xlsx_read
 from sheetops.backends.xlsx_read import read_grids
 from sheetops.workbook import schema
 from sheetops.workbook.issues import IssueLog
@@ -93,23 +92,10 @@ HEADERS = st.lists(st.one_of(st.none(), st.sampled_from(["Order ID", "GMV", "Ord
                    min_size=1, max_size=6)
 
 
-SAMPLES = [pytest.param(None, id="typed-from-sample"), pytest.param(2, id="typed-from-2-rows")]
-"""fastexcel types a column from its first ``xlsx_read.SCHEMA_SAMPLE_ROWS`` rows: the tabs here
-are smaller, so each test also runs with 2, where later cells of another kind are common."""
-
-
-def _sample(monkeypatch: pytest.MonkeyPatch, rows: int | None) -> None:
-    if rows is not None:
-        monkeypatch.setattr(xlsx_read, "SCHEMA_SAMPLE_ROWS", rows)
-
-
-@pytest.mark.parametrize("sample", SAMPLES)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(header=HEADERS, cols=st.lists(columns(), min_size=1, max_size=6), start=st.integers(1, 3))
 def test_column_read_gives_the_same_cells_as_the_row_read(tmp_path: Path, header: list[Any], cols: list[list[Any]],
-                                                          start: int, sample: int | None,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    _sample(monkeypatch, sample)
+                                                          start: int) -> None:
     path = _write(tmp_path / "t.xlsx", header, cols, start)
     fast, slow = _both(path)
     assert list(fast["T"]) == slow["T"]
@@ -129,14 +115,11 @@ ORDER_VALUES: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.fixed_dictionaries({k: st.one_of(st.none(), v) for k, v in ORDER_VALUES.items()}),
                      min_size=1, max_size=15))
-def test_checked_orders_are_the_same_either_way(tmp_path: Path, rows: list[dict[str, Any]], sample: int | None,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checked_orders_are_the_same_either_way(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
     """The Orders tab checked from its columns: the same typed table and the same Issues."""
-    _sample(monkeypatch, sample)
     header = list(ORDER_VALUES)
     path = _write(tmp_path / "o.xlsx", header, [[r[h] for r in rows] for h in header])
     fast, slow = _both(path)
@@ -160,24 +143,6 @@ def test_a_clean_orders_tab_is_read_column_wise_and_typed(tmp_path: Path) -> Non
     assert isinstance(grid, ColumnGrid)
     assert [str(grid.column(i).type) for i in range(3)] == ["string", "double", "timestamp[ms]"]  # type: ignore[union-attr]
     assert grid[2] == ["1002", 3.0, dt.date(2026, 11, 3)]
-
-
-def test_a_typed_word_past_the_rows_a_column_is_typed_from_keeps_the_numbers_exact(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The column is typed as amounts from its first rows; the word further down comes back
-    as the word, every number as fastexcel read it (no pass over the XML needed)."""
-    monkeypatch.setattr(xlsx_read, "SCHEMA_SAMPLE_ROWS", 3)
-    passes: list[bool] = []
-    scan = xlsx_read.scan
-    monkeypatch.setattr(xlsx_read, "scan", lambda *a, **k: passes.append(k.get("errors", True)) or scan(*a, **k))
-    amounts: list[Any] = [0.1, 5e-324, 17.1, 1e20, "12O.00", 24.99, None, 1234567.891]
-    path = _write(tmp_path / "o.xlsx", ["Order ID", "GMV"], [[str(i) for i in range(len(amounts))], amounts])
-    fast, slow = _both(path)
-    assert passes == [True], "one pass over the XML, none for the amounts"
-    grid = fast["T"]
-    assert isinstance(grid, ColumnGrid)
-    assert list(grid) == slow["T"]
-    assert [row[1] for row in list(grid)[1:]] == amounts[:6] + [None, amounts[7]]
 
 
 def test_one_typed_word_in_a_column_of_amounts_keeps_the_numbers_exact(tmp_path: Path) -> None:
