@@ -61,3 +61,27 @@ def test_rows_are_one_buffer_of_row_elements() -> None:
     numbers = pa.array(["2", "3"])
     cells = [pa.array(['<c r="A2"/>', ""]), pa.array(["", '<c r="B3"/>'])]
     assert bytes(rows_bytes(numbers, cells)) == b'<row r="2"><c r="A2"/></row><row r="3"><c r="B3"/></row>'
+
+
+def test_a_tool_tab_reads_the_same_in_any_size_of_chunk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Tool tabs are made ``CHUNK_ROWS`` rows at a time (fewer rows held at once, less memory);
+    the sheet is the same bytes whatever the chunk size."""
+    from sheetops.backends import xlsx_sheet
+    from sheetops.backends.base import TabWrite
+    from sheetops.backends.xlsx_styles import Styles
+
+    from .test_xlsx_append import STYLES_XML
+
+    frame = pd.DataFrame({
+        "Creator": [f"creator_{i % 7}" if i % 5 else None for i in range(53)],
+        "Total": [i * 137 - 900 for i in range(53)],
+        "Day": [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(53)],
+        "Note": [f"<n{i}> & _x" if i % 3 else "" for i in range(53)],
+    })
+    columns = [Column("Creator"), Column("Total", "money"), Column("Day", "date"), Column("Note")]
+    made = []
+    for rows in (10_000, 7, 1):
+        monkeypatch.setattr(xlsx_sheet, "CHUNK_ROWS", rows)
+        styles = Styles(STYLES_XML)
+        made.append((b"".join(xlsx_sheet.sheet_xml(TabWrite("T", columns, frame), styles)()), styles.to_bytes()))
+    assert made[0] == made[1] == made[2]
