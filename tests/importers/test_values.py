@@ -152,3 +152,21 @@ def test_the_scan_reports_progress_at_the_same_rows_whichever_way_it_reads(tmp_p
         assert (plan.delimiter is not None) == column_wise
         calls[column_wise] = seen
     assert calls[True] == calls[False] == [(n, None) for n in range(10, 100, 10)]
+
+
+def test_scan_progress_never_goes_back_when_the_column_read_gives_up_partway(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sheetops.importers import csv_table, scan
+    from sheetops.importers.sources import ExportSource
+
+    monkeypatch.setattr(scan, "SCAN_PROGRESS_EVERY", 10)
+    monkeypatch.setattr(csv_table, "BLOCK_BYTES", 3000)
+    headers, rows = X.seller_table(X.make_sales(95, seed=2), "US")
+    rows[80] = rows[80][:5]  # a short row far down: the column-wise read gives up there
+    path = X.write_csv(tmp_path / "a.csv", headers, rows)
+    seen: list[int] = []
+    plan = scan.scan_file(ExportSource(path), tz=dt.timezone.utc, date_order="MDY", creator=None,
+                          progress=lambda done, total: seen.append(done))
+    assert plan.delimiter is None and plan.data_rows == 95  # read row by row in the end
+    assert seen == sorted(set(seen)) and seen[-1] == 90

@@ -96,6 +96,7 @@ def scan_file(
     ctx = FileContext(detected, tz=tz, date_order=None, creator=creator)
     plan = FilePlan(source, header_line, ctx, data_rows=0, width=width)
     counts = _Counts(detected)
+    progress = _never_back(progress)
     if not (source.is_csv and COLUMN_WISE and _scan_columns(plan, counts, progress)):
         counts = _Counts(detected)
         _scan_rows(plan, counts, progress)
@@ -104,6 +105,20 @@ def scan_file(
     found = next((c.most_common(1)[0][0] for c in (amount_codes, currencies) if c), None)
     ctx.date_order, plan.assumed = _date_order(source, evidence, date_order, found or currency)
     return plan
+
+
+def _never_back(progress: Callable[[int, int | None], None] | None) -> Callable[[int, int | None], None] | None:
+    """``progress``, told only of rows past those it was already told of: a file the
+    column-wise scan gives up on partway is scanned again from its first row."""
+    if progress is None:
+        return None
+    told = [0]
+
+    def forward(done: int, total: int | None) -> None:
+        if done > told[0]:
+            told[0] = done
+            progress(done, total)
+    return forward
 
 
 @dataclass
