@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from ..workbook.cells import FIRST_DATE, LAST_DATE, parse_int
 from . import layouts as L
 from .csv_table import CsvBatch
-from .lines import FileContext, OrderLine, is_blank_row, is_description
+from .lines import FileContext, OrderLine, _shared, is_blank_row, is_description
 from .values import (
     BLANK_WORDS,
     DateEvidence,
@@ -78,10 +78,6 @@ def per_value(column: pa.Array, read: Callable[[Any], Any]) -> np.ndarray:
     """``read`` of every cell, called once per distinct value (an object array)."""
     distinct, indices = _encoded(column)
     return _objects([read(v) for v in distinct], indices)
-
-
-def _shared(text: str | None) -> str | None:
-    return sys.intern(text) if text is not None else None
 
 
 def shared_texts(column: pa.Array) -> np.ndarray:
@@ -374,7 +370,7 @@ def column_lines(table: CsvBatch, ctx: FileContext, skipped: Skipped) -> list[Or
         codes = per_value(gmv_col, currency_code) if gmv_col is not None else none
         currency = np.where(currency == None, codes, currency)  # noqa: E711
     currency = per_value(pa.array(currency, type=pa.string()), lambda c: sys.intern(c.upper()) if c else None)
-    content = read(L.CONTENT_TYPE, lambda raw: _Value(content_type_for(raw))).values
+    content = text_of_field(L.CONTENT_TYPE, lambda col: per_value(col, content_type_for))
 
     columns = (
         order_id, sku_id, text_of_field(L.PRODUCT_ID, shared_texts), text_of_field(L.PRODUCT, shared_texts),
@@ -392,11 +388,3 @@ def _where(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
     out = np.full(len(mask), None, dtype=object)
     out[mask] = values[mask]
     return out
-
-
-@dataclass(frozen=True)
-class _Value:
-    """A plain value shaped like ``Parsed`` (for readers that cannot fail)."""
-
-    value: Any
-    error: None = None

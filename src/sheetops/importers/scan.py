@@ -121,7 +121,6 @@ def _never_back(progress: Callable[[int, int | None], None] | None) -> Callable[
     return forward
 
 
-@dataclass
 class _Counts:
     """What the scan counts: day/month evidence, decimal separators, currency codes."""
 
