@@ -108,7 +108,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         tabs = resolve_tabs(backend)  # under the lock: a Google Sheet's lock take lists the tabs too
         as_read: tuple[str, dict[str, Any] | None] | None = None  # the fingerprint of what is read, the last state
         if not dry_run and isinstance(backend, RemembersRuns):
-            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG))
+            reads = [actual for canon, actual in tabs.items() if canon in READ_TABS and canon != schema.COMMISSION_LINES]
+            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG), reads)
         if as_read is not None and not full:
             same = unchanged_since(as_read[0], as_read[1], as_of)
             if same is not None:

@@ -5,6 +5,14 @@ each refresh it writes, the fingerprint of the workbook as written and a small s
 as-of date, the SheetOps code and the run's answer. The next refresh compares; when the
 workbook, the as-of date and the code are all as they were, it appends one Run Log row
 saying so and answers as the last run did, without reading, checking or computing anything.
+
+A Google Sheet (``backends/gsheets.py``) keeps the state in developer metadata, with the
+fingerprint of what the run *read* (it cannot fingerprint what Google stores of its write
+without reading it back). The next refresh reads the tabs a refresh reads (as a full run
+would), fingerprints them and compares: equal means nobody edited them and the last run's
+write left them as it had read them, so computing again would write the same tool tabs. A
+run that changes Payouts or the Ledger is therefore followed by one more full run before
+the skipping starts.
 """
 
 from __future__ import annotations
@@ -66,8 +74,10 @@ def remember(plan: WritePlan, tabs: dict[str, str], result: RunResult, done: Com
             "as_of_given": given.isoformat() if given else None,
             "as_of_setting": settings.as_of.isoformat() if settings.as_of else None,
             "timezone": settings.timezone,
-            # edits kept from while this run computed were not computed with: never reuse it
-            "result": None if (late is not None and getattr(late, "kept", None)) else result.state(),
+            # edits kept from while this run computed were not computed with: never reuse it;
+            # nor an answer with payouts approved but not locked (each run looks at them again)
+            "result": None if (late is not None and getattr(late, "kept", None)) or done.ledger.refused
+            else result.state(),
         }
 
     plan.remember = state

@@ -64,7 +64,8 @@ def test_the_column_read_gives_the_csv_modules_cells_or_refuses(
     if got is not None:
         assert got == expected
     well_formed = quoted and all(len(r) == width for r in rows) and not any(
-        ch in cell for r in rows for cell in r for ch in "\r\n")
+        ch in cell for r in rows for cell in r for ch in "\r\n") and not any(
+        r[0].startswith("\ufeff") for r in rows)  # a row starting with a byte order mark is read row-wise
     if well_formed:  # what real exports are: the column-wise read must take them
         assert got == expected
 

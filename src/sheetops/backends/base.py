@@ -309,9 +309,11 @@ class WritePlan:
 class RemembersRuns(Protocol):
     """A backend that can tell cheaply whether anything changed since its last refresh."""
 
-    def last_run(self, log_tab: str) -> tuple[str, dict[str, Any] | None]:
+    def last_run(self, log_tab: str, reads: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
         """(the fingerprint of the workbook now, leaving out the ``log_tab`` tab; the state the
-        last refresh kept with the fingerprint it wrote, or None)."""
+        last refresh kept, or None). ``reads``: the tabs a refresh reads (besides ``log_tab``),
+        for a backend whose fingerprint is of their contents (Google Sheets: it reads them
+        once, for both); the ``.xlsx`` file's is of the whole file and needs no read."""
         ...
 
 

@@ -17,7 +17,16 @@ Requests per refresh are constant in the number of rows: two writes and one or t
   (Google advises about 2 MB), the biggest tabs go through hidden staging tabs (see
   ``gsheets_staging``): a prepare request, data chunks bounded by bytes, then the one
   atomic swap;
-- a heartbeat: one small write every 15 seconds while a run lasts longer than that.
+- a heartbeat: one small write every 15 seconds while a run lasts longer than that;
+- an unchanged spreadsheet (``RemembersRuns``): each full refresh keeps, in the same atomic
+  ``batchUpdate`` as its results, a small state in developer metadata on the spreadsheet
+  (key ``sheetops.lastRun``): a fingerprint of what that run read, its as-of date, the code
+  and its answer. The lock take's answer carries that state; ``last_run`` reads the tabs a
+  refresh reads (the same one ``values.batchGet``, which ``read`` then serves) and
+  fingerprints them. When the fingerprint is the one kept, the last run's write changed
+  nothing it reads (it wrote what it had read) and nobody edited since: the refresh appends
+  its Run Log row and stops (``sheetops.unchanged``): one read and two writes, no tool tabs
+  sent again.
 
 Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
 Application Default Credentials (``google_auth``).
@@ -26,6 +35,8 @@ Application Default Credentials (``google_auth``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import random
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
@@ -51,6 +62,10 @@ APPLY_FIELDS = (
     "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId),"
     "conditionalFormats(ranges(sheetId)))"
 )
+RUN_STATE_KEY = "sheetops.lastRun"
+"""The developer metadata key of the state a full refresh keeps (see the module doc)."""
+LOCK_FIELDS = APPLY_FIELDS + ",developerMetadata(metadataKey,metadataValue)"
+"""What the lock take's answer carries: the tabs, and the kept state."""
 
 
 def _is_own(title: str) -> bool:
@@ -98,6 +113,8 @@ class GoogleSheetsWorkbook:
         self._sheets: list[SheetInfo] | None = None
         self._fresh = False  # _sheets came with APPLY_FIELDS from the lock take
         self._held: SheetLock | None = None
+        self._kept: list[str] | None = None  # the kept states' values, from the lock take's answer
+        self._prefetched: dict[str, Grid] | None = None  # last_run's read, served to the next read
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -151,14 +168,67 @@ class GoogleSheetsWorkbook:
         return started
 
     def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
-        """All requested tabs in one ``values.batchGet``; tabs that do not exist are left out."""
+        """All requested tabs in one ``values.batchGet``; tabs that do not exist are left out.
+        Right after ``last_run``, tabs it read are served from its read (once)."""
         titles = {s.title for s in self._known() if not _is_own(s.title)}
         wanted = [name for name in dict.fromkeys(tabs) if name in titles]
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and all(name in prefetched for name in wanted):
+            return {name: prefetched[name] for name in wanted}
+        return self._read_values(wanted)[0]
+
+    def _read_values(self, wanted: list[str]) -> tuple[dict[str, Grid], list[Any]]:
+        """The tabs' cells, and the values as Google sent them."""
         if not wanted:
-            return {}
+            return {}, []
         data = self.api.values_batch_get(self.spreadsheet_id, [quote_tab(name) for name in wanted])
         ranges = data.get("valueRanges") or []
-        return {name: read_rows((ranges[i] if i < len(ranges) else {}).get("values")) for i, name in enumerate(wanted)}
+        raw = [(ranges[i] if i < len(ranges) else {}).get("values") for i in range(len(wanted))]
+        return {name: read_rows(raw[i]) for i, name in enumerate(wanted)}, raw
+
+    # -- an unchanged spreadsheet ---------------------------------------------------------
+    def last_run(self, log_tab: str, reads: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
+        """(the fingerprint of the tabs a refresh reads, the ``log_tab`` left out, as they are
+        now; the state the last full refresh kept, or None). Reads ``reads`` and ``log_tab``
+        in one ``values.batchGet``, which the next ``read`` of them is served from. Call it
+        holding the lock (its answer carries the kept state)."""
+        titles = [s.title for s in self._known() if not _is_own(s.title)]
+        wanted = [name for name in dict.fromkeys([*reads, log_tab]) if name in titles]
+        grids, raw = self._read_values(wanted)
+        self._prefetched = grids
+        digest = hashlib.sha256(json.dumps(["tabs", titles]).encode())
+        for name, values in sorted(zip(wanted, raw), key=lambda item: item[0]):
+            if name != log_tab:
+                digest.update(json.dumps([name, values], ensure_ascii=False, allow_nan=False).encode())
+        state: dict[str, Any] | None = None
+        if self._kept is not None and len(self._kept) == 1:  # none, or more than one: a full run
+            try:
+                loaded = json.loads(self._kept[0])
+                state = loaded if isinstance(loaded, dict) else None
+            except ValueError:
+                state = None
+        return digest.hexdigest(), state
+
+    def _took_lock_metadata(self, data: dict[str, Any]) -> None:
+        self._took_metadata(data)
+        self._kept = [str(m.get("metadataValue") or "") for m in data.get("developerMetadata") or []
+                      if m.get("metadataKey") == RUN_STATE_KEY]
+
+    def _state_requests(self, plan: WritePlan) -> list[Request]:
+        """Replace the kept state by this run's (``plan.remember``), in the final write."""
+        if plan.remember is None or self._held is None or self._kept is None:
+            return []
+        value = json.dumps(plan.remember(), ensure_ascii=False, separators=(",", ":"))
+        if self._kept == [value]:
+            return []
+        out: list[Request] = []
+        if self._kept:
+            out.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
+                "metadataKey": RUN_STATE_KEY, "locationType": "SPREADSHEET"}}}})
+        out.append({"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": RUN_STATE_KEY, "metadataValue": value, "location": {"spreadsheet": True},
+            "visibility": "DOCUMENT"}}})
+        return out
 
     # -- writing ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
@@ -197,6 +267,7 @@ class GoogleSheetsWorkbook:
     def _apply_to(self, plan: WritePlan, sheets: list[SheetInfo]) -> None:
         held = self._held if plan.last else None
         release = held.release_requests() if held is not None else []
+        state = self._state_requests(plan) if plan.last else []
         by_title = {s.title: s for s in sheets}
         taken = {s.sheet_id for s in sheets}
         gids = {s.title: s.sheet_id for s in sheets if not _is_own(s.title)}
@@ -216,7 +287,7 @@ class GoogleSheetsWorkbook:
         edits = self._edits(plan.edits, gids, by_title)
         sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
         sizes.update({name: self.max_request_bytes * 10 for name in huge})
-        total = sum(sizes.values()) + len(encode(edits)) + len(encode(stale)) + 32
+        total = sum(sizes.values()) + len(encode(edits)) + len(encode(stale)) + len(encode(state)) + 32
         staged: list[TabWrite] = []
         for tab in sorted(plan.tabs, key=lambda t: -sizes[t.name]):
             if total <= self.max_request_bytes:
@@ -224,10 +295,10 @@ class GoogleSheetsWorkbook:
             staged.append(tab)
             total -= sizes[tab.name]
         if not staged:
-            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits + release)
+            pieces = _encoded(stale) + [p for t in plan.tabs for p in parts[t.name]] + _encoded(edits + state + release)
             self.api.batch_update(self.spreadsheet_id, b'{"requests":[' + b",".join(pieces) + b"]}")
         else:
-            self._apply_staged(plan, staged, gids, by_title, stale, taken, release)
+            self._apply_staged(plan, staged, gids, by_title, stale, taken, state + release)
         if held is not None and release:
             held.released()
 
@@ -304,8 +375,8 @@ class GoogleSheetsWorkbook:
         """Hold the run lock recorded in the spreadsheet (``gsheets_lock``), renewed by a
         heartbeat; yields a sentence when a dead run's lock was taken over."""
         held = SheetLock(self.api, self.spreadsheet_id, self.label, stale_after=self.lock_stale_after,
-                         clock=self.clock, editor=self.api.account, meta_fields=APPLY_FIELDS,
-                         on_metadata=self._took_metadata)
+                         clock=self.clock, editor=self.api.account, meta_fields=LOCK_FIELDS,
+                         on_metadata=self._took_lock_metadata)
         held.acquire()
         self.label = held.label
         self._held = held
@@ -314,6 +385,7 @@ class GoogleSheetsWorkbook:
                 yield held.took_over
         finally:
             self._held = None
+            self._kept = self._prefetched = None
             held.release()
 
 

@@ -229,12 +229,14 @@ class Sheet:
 
 @dataclass
 class Spreadsheet:
-    """One spreadsheet file: properties, tabs and named ranges."""
+    """One spreadsheet file: properties, tabs, named ranges and developer metadata."""
 
     spreadsheet_id: str
     properties: dict[str, Any]
     sheets: list[Sheet] = field(default_factory=list)
     named_ranges: list[dict[str, Any]] = field(default_factory=list)
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    """On the whole spreadsheet (``metadata_requests``)."""
     seq: int = 0
     rng: random.Random = field(default_factory=random.Random)
 
@@ -244,6 +246,7 @@ class Spreadsheet:
         other.properties = copy.deepcopy(self.properties)
         other.sheets = [s.clone() for s in self.sheets]
         other.named_ranges = copy.deepcopy(self.named_ranges)
+        other.developer_metadata = copy.deepcopy(self.developer_metadata)
         other.rng = random.Random()
         other.rng.setstate(self.rng.getstate())
         return other

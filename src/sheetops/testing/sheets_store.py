@@ -17,12 +17,13 @@ from typing import Any
 from sheetops.testing import values_ops
 from sheetops.testing.a1 import column_letters, format_a1
 from sheetops.testing.cell_requests import CELL_HANDLERS, expand_mask
+from sheetops.testing.metadata_requests import METADATA_HANDLERS
 from sheetops.testing.sheet_requests import SHEET_HANDLERS, apply_requests
 from sheetops.testing.sheets_state import ApiError, Sheet, Spreadsheet, bad, new_spreadsheet
 from sheetops.testing.sheets_values import Formula
 from sheetops.testing.strict_masks import mask_selects
 
-HANDLERS = {**SHEET_HANDLERS, **CELL_HANDLERS}
+HANDLERS = {**SHEET_HANDLERS, **CELL_HANDLERS, **METADATA_HANDLERS}
 
 
 def filter_fields(obj: Any, fields: str | None) -> Any:
@@ -128,6 +129,8 @@ class SheetsStore:
                                "sheets": sheets}
         if book.named_ranges:
             out["namedRanges"] = copy.deepcopy(book.named_ranges)
+        if book.developer_metadata:
+            out["developerMetadata"] = copy.deepcopy(book.developer_metadata)
         out["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit"
         filtered: dict[str, Any] = filter_fields(out, params.get("fields"))
         return filtered

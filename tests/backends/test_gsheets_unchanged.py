@@ -1,0 +1,184 @@
+"""An unchanged Google Sheet is not refreshed again in full (issue #21, part 3): one read and
+two writes (lock, Run Log row and release), the tool tabs not sent again; any edit to a tab
+a refresh reads, a new as-of date, ``full`` or a damaged state mean a full run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import sheetops
+from sheetops.backends.gsheets import RUN_STATE_KEY
+from sheetops.backends.gsheets_lock import LOCK_TAB
+from sheetops.unchanged import UNCHANGED_NOTE
+from sheetops.workbook import schema
+
+from ..conftest import EXAMPLES, load_example
+from . import factory_gsheets as factory
+
+AS_OF = "2026-11-18"
+
+
+def _sheet() -> str:
+    example = load_example(EXAMPLES[0])
+    return factory.server().seed("Unchanged", example["tabs"], input_option="RAW")
+
+
+def _run(sid: str, **options: Any) -> tuple[sheetops.RunResult, dict[str, int]]:
+    srv = factory.server()
+    srv.reset_counters()
+    options.setdefault("as_of", AS_OF)
+    result = sheetops.refresh(factory.workbook(sid), **options)
+    return result, {k: v for k, v in srv.counters().requests.items() if v and k in ("read", "write")}
+
+
+def _settled(sid: str) -> None:
+    """Refresh until a run writes what it read (the second full run at the latest)."""
+    for _ in range(2):
+        _run(sid)
+    result, _ = _run(sid)
+    assert result.unchanged, "the third refresh of an untouched sheet should find nothing changed"
+
+
+def _tabs(sid: str) -> dict[str, Any]:
+    """Every tab's cells (the Run Log aside) and the spreadsheet's metadata."""
+    snap = factory.server().store.snapshot()[sid]
+    return {s["properties"]["title"]: s["cells"] for s in snap["sheets"] if s["properties"]["title"] != schema.RUN_LOG}
+
+
+def _state(sid: str) -> list[dict[str, Any]]:
+    return [m for m in factory.server().store.books[sid].developer_metadata if m["metadataKey"] == RUN_STATE_KEY]
+
+
+def test_an_untouched_sheet_costs_one_read_and_two_writes_and_keeps_its_tool_tabs() -> None:
+    sid = _sheet()
+    first, counts = _run(sid)
+    assert not first.unchanged and counts == {"read": 1, "write": 2}
+    second, _ = _run(sid)  # the first run filled Payouts and the Ledger: what the second reads differs
+    assert not second.unchanged
+    before, log_before = _tabs(sid), factory.server().cells(sid, schema.RUN_LOG)
+    third, counts = _run(sid)
+    assert third.unchanged
+    assert counts == {"read": 1, "write": 2}  # lock (+ kept state), the tabs, Run Log row (+ release)
+    assert _tabs(sid) == before  # every tool tab as it was: nothing sent again
+    log = factory.server().cells(sid, schema.RUN_LOG)
+    assert log[:-1] == log_before and len(log) == len(log_before) + 1
+    header = log[0]
+    assert log[-1][header.index("Notes")] == UNCHANGED_NOTE
+    assert third.summary() == second.summary() and third.issues == second.issues
+    assert LOCK_TAB not in [s.title for s in factory.server().store.books[sid].sheets]
+    assert len(_state(sid)) == 1 and _state(sid)[0]["visibility"] == "DOCUMENT"
+
+
+@pytest.mark.parametrize("tab, cell, value", [
+    ("Orders", (1, 4), "999.99"),  # an order line's amount
+    ("Creators", (1, 0), "@renamed"),
+    ("Settings", (2, 1), "Monthly"),
+    ("Payouts", None, "Approved"),  # a person approves a payout
+])
+def test_an_edit_to_a_tab_a_refresh_reads_makes_the_next_run_a_full_one(tab: str, cell: Any, value: str) -> None:
+    sid = _sheet()
+    _settled(sid)
+    sheet = factory.server().store.sheet(sid, tab)
+    if cell is None:  # Status of the first payout ready to approve
+        header = sheet.rows[0]
+        status = header.index("Status")
+        row = next(i for i, r in enumerate(sheet.rows) if i and r[status] == "Draft")
+        cell = (row, status)
+    sheet.rows[cell[0]][cell[1]] = value
+    result, counts = _run(sid)
+    assert not result.unchanged
+    # a full run: + Payouts just before writing (+ Commission Lines, read when a payout awaits its lock)
+    assert counts["write"] == 2 and counts["read"] == (3 if tab == "Payouts" else 2)
+    if tab == "Payouts":
+        assert result.payouts["locked"] >= 1  # the approval was locked into the Ledger
+    again, _ = _run(sid)  # the full run's write changed Payouts/Ledger (or not): at most one more
+    final, _ = _run(sid)
+    assert final.unchanged or again.unchanged
+
+
+def test_a_deleted_tool_tab_is_written_again() -> None:
+    sid = _sheet()
+    _settled(sid)
+    book = factory.server().store.books[sid]
+    book.sheets = [s for s in book.sheets if s.title != "GMV by Creator"]
+    result, _ = _run(sid)
+    assert not result.unchanged
+    assert "GMV by Creator" in [s.title for s in factory.server().store.books[sid].sheets]
+
+
+def test_another_as_of_date_or_full_refreshes_in_full() -> None:
+    sid = _sheet()
+    _settled(sid)
+    assert not _run(sid, full=True)[0].unchanged
+    assert not _run(sid, as_of="2026-11-25")[0].unchanged
+    # back to the 18th: computed again (the 25th's Payouts were read); skipped once settled
+    runs = [_run(sid)[0].unchanged for _ in range(3)]
+    assert runs[0] is False and runs[-1] is True
+
+
+@pytest.mark.parametrize("values", [["not json"], ['{"fingerprint": 1}', "{}"], ["[1, 2]"]])
+def test_a_damaged_or_doubled_state_means_a_full_run_that_replaces_it(values: list[str]) -> None:
+    sid = _sheet()
+    _settled(sid)
+    book = factory.server().store.books[sid]
+    kept = _state(sid)[0]
+    book.developer_metadata = [dict(kept, metadataId=kept["metadataId"] + i + 1, metadataValue=v)
+                               for i, v in enumerate(values)]
+    result, _ = _run(sid)
+    assert not result.unchanged
+    assert len(_state(sid)) == 1 and json.loads(_state(sid)[0]["metadataValue"])["result"]
+
+
+def test_metadata_of_other_programs_is_left_alone() -> None:
+    sid = _sheet()
+    book = factory.server().store.books[sid]
+    theirs = {"metadataId": 7, "metadataKey": "someone.else", "metadataValue": "x",
+              "location": {"locationType": "SPREADSHEET", "spreadsheet": True}, "visibility": "DOCUMENT"}
+    book.developer_metadata.append(dict(theirs))
+    _settled(sid)
+    _run(sid, full=True)
+    assert theirs in factory.server().store.books[sid].developer_metadata
+
+
+def test_a_write_that_fails_keeps_no_new_state() -> None:
+    """The state is written in the same atomic request as the results: when Google refuses
+    that request, neither lands, and the next run computes in full."""
+    sid = _sheet()
+    _settled(sid)
+    before = _state(sid)
+    sheet = factory.server().store.sheet(sid, "Orders")
+    sheet.rows[1][4] = "123.45"
+    srv = factory.server()
+    srv.inject(500, path=r":batchUpdate$", nth=2, times=10)  # the lock take passes, every write after fails
+    with pytest.raises(Exception):
+        sheetops.refresh(factory.workbook(sid), as_of=AS_OF)
+    srv.traffic.clear_faults()
+    assert _state(sid) == before
+    assert not _run(sid)[0].unchanged
+
+
+def test_approvals_typed_while_a_run_computes_are_never_skipped_over() -> None:
+    """A Payouts edit made during a full run is kept in its write (late edits) but was not
+    computed with: that run keeps no answer, so the next run is a full one and locks it."""
+    sid = _sheet()
+    _settled(sid)
+    factory.server().store.sheet(sid, "Orders").rows[1][4] = "321.00"  # so that the next run is full
+    wb = factory.workbook(sid)
+    real_read = wb.read
+
+    def read_then_someone_approves(tabs: Any) -> Any:
+        grids = real_read(tabs)
+        sheet = factory.server().store.sheet(sid, "Payouts")
+        status = sheet.rows[0].index("Status")
+        row = next(i for i, r in enumerate(sheet.rows) if i and r[status] == "Draft")
+        sheet.rows[row][status] = "Approved"
+        return grids
+
+    wb.read = read_then_someone_approves  # type: ignore[method-assign]
+    during = sheetops.refresh(wb, as_of=AS_OF)
+    assert not during.unchanged and during.payouts["locked"] == 0
+    after, _ = _run(sid)
+    assert not after.unchanged and after.payouts["locked"] >= 1
