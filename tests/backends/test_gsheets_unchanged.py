@@ -77,6 +77,8 @@ def test_an_untouched_sheet_costs_one_read_and_two_writes_and_keeps_its_tool_tab
     ("Creators", (1, 0), "@renamed"),
     ("Settings", (2, 1), "Monthly"),
     ("Payouts", None, "Approved"),  # a person approves a payout
+    ("Commission Lines", (1, 2), "typed over"),  # approvals are locked from these lines
+    ("Payout Export", (1, 0), "someone@else.example"),  # payments are uploaded from it
 ])
 def test_an_edit_to_a_tab_a_refresh_reads_makes_the_next_run_a_full_one(tab: str, cell: Any, value: str) -> None:
     sid = _sheet()
@@ -87,13 +89,17 @@ def test_an_edit_to_a_tab_a_refresh_reads_makes_the_next_run_a_full_one(tab: str
         status = header.index("Status")
         row = next(i for i, r in enumerate(sheet.rows) if i and r[status] == "Draft")
         cell = (row, status)
+    while len(sheet.rows) <= cell[0]:
+        sheet.rows.append([None] * len(sheet.rows[0]))
     sheet.rows[cell[0]][cell[1]] = value
     result, counts = _run(sid)
     assert not result.unchanged
-    # a full run: + Payouts just before writing (+ Commission Lines, read when a payout awaits its lock)
-    assert counts["write"] == 2 and counts["read"] == (3 if tab == "Payouts" else 2)
+    # a full run: + Payouts just before writing (Commission Lines came with the first read)
+    assert counts == {"read": 2, "write": 2}
     if tab == "Payouts":
         assert result.payouts["locked"] >= 1  # the approval was locked into the Ledger
+    if tab in ("Commission Lines", "Payout Export"):  # a tool tab: written again as computed
+        assert factory.server().store.sheet(sid, tab).rows[cell[0]][cell[1]] != value
     again, _ = _run(sid)  # the full run's write changed Payouts/Ledger (or not): at most one more
     final, _ = _run(sid)
     assert final.unchanged or again.unchanged
@@ -180,5 +186,48 @@ def test_approvals_typed_while_a_run_computes_are_never_skipped_over() -> None:
     wb.read = read_then_someone_approves  # type: ignore[method-assign]
     during = sheetops.refresh(wb, as_of=AS_OF)
     assert not during.unchanged and during.payouts["locked"] == 0
+    assert json.loads(_state(sid)[0]["metadataValue"])["result"] is None  # computed without the approval
     after, _ = _run(sid)
     assert not after.unchanged and after.payouts["locked"] >= 1
+
+
+def test_a_lost_answer_to_the_lock_take_still_replaces_the_kept_state() -> None:
+    """The lock take's answer carries the kept state; when that answer is lost (the take is
+    applied, the run finds its own lock), the full run's write deletes the old state anyway,
+    so it never vouches for tool tabs that this run rewrote."""
+    sid = _sheet()
+    _settled(sid)
+    orders = factory.server().store.sheet(sid, "Orders")
+    old = orders.rows[1][4]
+    orders.rows[1][4] = "777.00"
+    factory.server().inject("lost", method="POST", path=r":batchUpdate$")
+    assert not _run(sid)[0].unchanged
+    orders.rows[1][4] = old  # back as the old state read it: the tool tabs show 777.00's results
+    assert not _run(sid)[0].unchanged
+
+
+def test_a_state_that_would_not_fit_beside_other_metadata_is_not_kept_and_the_write_lands() -> None:
+    """Google holds 30,000 characters of developer metadata per location and refuses a
+    write that passes it whole: SheetOps keeps no state rather than lose its results."""
+    sid = _sheet()
+    _settled(sid)
+    book = factory.server().store.books[sid]
+    book.developer_metadata.append({"metadataId": 99, "metadataKey": "someone.big", "metadataValue": "x" * 28_000,
+                                    "location": {"locationType": "SPREADSHEET", "spreadsheet": True},
+                                    "visibility": "DOCUMENT"})
+    factory.server().store.sheet(sid, "Orders").rows[1][4] = "555.00"
+    result, _ = _run(sid)
+    assert not result.unchanged and result.result in ("ok", "errors")
+    assert _state(sid) == []  # deleted, not replaced: the next runs are full
+    assert not _run(sid)[0].unchanged and not _run(sid)[0].unchanged
+    assert any(m["metadataKey"] == "someone.big" for m in factory.server().store.books[sid].developer_metadata)
+
+
+def test_fewer_run_log_rows_than_the_state_knows_mean_a_full_run() -> None:
+    """Run Log rows deleted, or the sheet restored from its version history to before the
+    last run's write: the tool tabs may not be that run's, so the next run computes."""
+    sid = _sheet()
+    _settled(sid)
+    log = factory.server().store.sheet(sid, schema.RUN_LOG)
+    log.rows[-1] = [None] * len(log.rows[-1])
+    assert not _run(sid)[0].unchanged

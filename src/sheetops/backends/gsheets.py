@@ -66,6 +66,14 @@ RUN_STATE_KEY = "sheetops.lastRun"
 """The developer metadata key of the state a full refresh keeps (see the module doc)."""
 LOCK_FIELDS = APPLY_FIELDS + ",developerMetadata(metadataKey,metadataValue)"
 """What the lock take's answer carries: the tabs, and the kept state."""
+STATE_ROOM = 25_000
+"""Characters of developer metadata SheetOps fills at most, its state included: Google holds
+30,000 per location, and a write that would pass that is refused whole."""
+
+
+def _log_rows(grid: Any) -> int:
+    """Rows of a Run Log holding anything, its header aside."""
+    return sum(1 for row in list(grid or [])[1:] if any(v not in (None, "") for v in row))
 
 
 def _is_own(title: str) -> bool:
@@ -114,7 +122,8 @@ class GoogleSheetsWorkbook:
         self._fresh = False  # _sheets came with APPLY_FIELDS from the lock take
         self._held: SheetLock | None = None
         self._kept: list[str] | None = None  # the kept states' values, from the lock take's answer
-        self._prefetched: dict[str, Grid] | None = None  # last_run's read, served to the next read
+        self._prefetched: dict[str, Grid] | None = None  # last_run's read, served to later reads
+        self._others = 0  # characters of other programs' developer metadata on the spreadsheet
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -169,12 +178,12 @@ class GoogleSheetsWorkbook:
 
     def read(self, tabs: Sequence[str]) -> dict[str, Grid]:
         """All requested tabs in one ``values.batchGet``; tabs that do not exist are left out.
-        Right after ``last_run``, tabs it read are served from its read (once)."""
+        Tabs ``last_run`` read are served from its read, each once, until the first write."""
         titles = {s.title for s in self._known() if not _is_own(s.title)}
         wanted = [name for name in dict.fromkeys(tabs) if name in titles]
-        prefetched, self._prefetched = self._prefetched, None
+        prefetched = self._prefetched
         if prefetched is not None and all(name in prefetched for name in wanted):
-            return {name: prefetched[name] for name in wanted}
+            return {name: prefetched.pop(name) for name in wanted}
         return self._read_values(wanted)[0]
 
     def _read_values(self, wanted: list[str]) -> tuple[dict[str, Grid], list[Any]]:
@@ -188,15 +197,17 @@ class GoogleSheetsWorkbook:
 
     # -- an unchanged spreadsheet ---------------------------------------------------------
     def last_run(self, log_tab: str, reads: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
-        """(the fingerprint of the tabs a refresh reads, the ``log_tab`` left out, as they are
-        now; the state the last full refresh kept, or None). Reads ``reads`` and ``log_tab``
-        in one ``values.batchGet``, which the next ``read`` of them is served from. Call it
-        holding the lock (its answer carries the kept state)."""
+        """(the fingerprint of the ``reads`` tabs and of the tab list, as they are now; the
+        state the last full refresh kept, or None). Reads ``reads`` and ``log_tab`` in one
+        ``values.batchGet``, which later ``read``s of them are served from. Call it holding
+        the lock (its answer carries the kept state). A state is not given back when the
+        Run Log holds another number of rows than the run that kept it left there (rows
+        deleted, or the sheet restored from its version history to before that run's write)."""
         titles = [s.title for s in self._known() if not _is_own(s.title)]
         wanted = [name for name in dict.fromkeys([*reads, log_tab]) if name in titles]
         grids, raw = self._read_values(wanted)
         self._prefetched = grids
-        digest = hashlib.sha256(json.dumps(["tabs", titles]).encode())
+        digest = hashlib.sha256(json.dumps(["tabs", titles], ensure_ascii=False).encode())
         for name, values in sorted(zip(wanted, raw), key=lambda item: item[0]):
             if name != log_tab:
                 digest.update(json.dumps([name, values], ensure_ascii=False, allow_nan=False).encode())
@@ -207,27 +218,40 @@ class GoogleSheetsWorkbook:
                 state = loaded if isinstance(loaded, dict) else None
             except ValueError:
                 state = None
+        if state is not None and state.get("log_rows") != _log_rows(grids.get(log_tab)):
+            state = None
         return digest.hexdigest(), state
 
     def _took_lock_metadata(self, data: dict[str, Any]) -> None:
         self._took_metadata(data)
-        self._kept = [str(m.get("metadataValue") or "") for m in data.get("developerMetadata") or []
-                      if m.get("metadataKey") == RUN_STATE_KEY]
+        found = [m for m in data.get("developerMetadata") or [] if isinstance(m, dict)]
+        self._kept = [str(m.get("metadataValue") or "") for m in found if m.get("metadataKey") == RUN_STATE_KEY]
+        self._others = sum(len(str(m.get("metadataKey") or "")) + len(str(m.get("metadataValue") or ""))
+                           for m in found if m.get("metadataKey") != RUN_STATE_KEY)
 
     def _state_requests(self, plan: WritePlan) -> list[Request]:
-        """Replace the kept state by this run's (``plan.remember``), in the final write."""
-        if plan.remember is None or self._held is None or self._kept is None:
+        """Replace the kept state by this run's (``plan.remember``, with the Run Log's rows as
+        this write leaves them), in the final write. When the kept state is not known (the
+        answer to the lock take was lost), it is deleted anyway; when this run's would not fit
+        beside the spreadsheet's other developer metadata, none is kept (the next run is full)."""
+        if plan.remember is None or self._held is None:
             return []
-        value = json.dumps(plan.remember(), ensure_ascii=False, separators=(",", ":"))
+        state = dict(plan.remember())
+        try:
+            state["log_rows"] = len(plan.tab(plan.remember_skip).frame)  # each row is a run's: none empty
+        except KeyError:
+            state = {}
+        value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         if self._kept == [value]:
             return []
         out: list[Request] = []
-        if self._kept:
+        if self._kept != []:
             out.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
                 "metadataKey": RUN_STATE_KEY, "locationType": "SPREADSHEET"}}}})
-        out.append({"createDeveloperMetadata": {"developerMetadata": {
-            "metadataKey": RUN_STATE_KEY, "metadataValue": value, "location": {"spreadsheet": True},
-            "visibility": "DOCUMENT"}}})
+        if state and len(RUN_STATE_KEY) + len(value) + self._others <= STATE_ROOM:
+            out.append({"createDeveloperMetadata": {"developerMetadata": {
+                "metadataKey": RUN_STATE_KEY, "metadataValue": value, "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT"}}})
         return out
 
     # -- writing ------------------------------------------------------------------
@@ -236,6 +260,7 @@ class GoogleSheetsWorkbook:
         last write of a run also deletes the run lock, in the same atomic step."""
         if plan.is_empty:
             return
+        self._prefetched = None  # reads from here on (late edits) are fresh
         if self._held is not None and self._held.sheet_id is None:
             raise RefreshRunning(f"This run no longer holds the run lock of {self.label}, so it writes nothing more.")
         cached = self._sheets if self._fresh else None
@@ -267,7 +292,6 @@ class GoogleSheetsWorkbook:
     def _apply_to(self, plan: WritePlan, sheets: list[SheetInfo]) -> None:
         held = self._held if plan.last else None
         release = held.release_requests() if held is not None else []
-        state = self._state_requests(plan) if plan.last else []
         by_title = {s.title: s for s in sheets}
         taken = {s.sheet_id for s in sheets}
         gids = {s.title: s.sheet_id for s in sheets if not _is_own(s.title)}
@@ -284,6 +308,7 @@ class GoogleSheetsWorkbook:
                 for t in plan.tabs:
                     if t.name not in huge and (t.name == plan.late_edits.tab or built.get(t.name) != id(t)):
                         parts[t.name] = _encoded(self._tab(t, gids, by_title))
+        state = self._state_requests(plan) if plan.last else []  # after late edits: it says whether any were kept
         edits = self._edits(plan.edits, gids, by_title)
         sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
         sizes.update({name: self.max_request_bytes * 10 for name in huge})
@@ -386,6 +411,7 @@ class GoogleSheetsWorkbook:
         finally:
             self._held = None
             self._kept = self._prefetched = None
+            self._others = 0
             held.release()
 
 
