@@ -200,8 +200,11 @@ def test_a_lost_answer_to_the_lock_take_still_replaces_the_kept_state() -> None:
     orders = factory.server().store.sheet(sid, "Orders")
     old = orders.rows[1][4]
     orders.rows[1][4] = "777.00"
+    before = _state(sid)
     factory.server().inject("lost", method="POST", path=r":batchUpdate$")
     assert not _run(sid)[0].unchanged
+    after = _state(sid)
+    assert len(after) == 1 and after != before  # this run's state replaced the old one
     orders.rows[1][4] = old  # back as the old state read it: the tool tabs show 777.00's results
     assert not _run(sid)[0].unchanged
 
