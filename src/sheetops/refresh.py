@@ -59,10 +59,9 @@ READ_TABS = frozenset([t.name for t in schema.EDITED_TABS] + [schema.PAYOUTS.nam
                                                              schema.LEDGER, schema.RUN_LOG])
 """What a refresh reads: the tabs people edit, and the tool tabs that carry state between runs
 (Payouts, Commission Lines and Ledger for locking, Run Log to append to); never the reports."""
-FINGERPRINT_TABS = (READ_TABS - {schema.RUN_LOG}) | {schema.PAYOUT_EXPORT}
-"""What a backend that fingerprints contents (Google Sheets) compares to see that nothing
-changed: what a refresh reads, and the tool tabs money is paid or locked from (Commission
-Lines, Payout Export), so that a hand edit there never outlives a run."""
+CHECKED_TOOL_TABS = frozenset([schema.COMMISSION_LINES, schema.PAYOUT_EXPORT])
+"""The tool tabs money is locked or paid from: a backend that fingerprints contents (Google
+Sheets) checks them too before skipping a run, so that a hand edit there never outlives one."""
 
 
 def resolve_tabs(backend: Workbook) -> dict[str, str]:
@@ -112,8 +111,9 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         tabs = resolve_tabs(backend)  # under the lock: a Google Sheet's lock take lists the tabs too
         as_read: tuple[str, dict[str, Any] | None] | None = None  # the fingerprint of what is read, the last state
         if not dry_run and isinstance(backend, RemembersRuns):
-            reads = [actual for canon, actual in tabs.items() if canon in FINGERPRINT_TABS]
-            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG), reads)
+            reads = [actual for canon, actual in tabs.items() if canon in READ_TABS and canon != schema.COMMISSION_LINES]
+            tools = [actual for canon, actual in tabs.items() if canon in CHECKED_TOOL_TABS]
+            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG), reads, tools)
         if as_read is not None and not full:
             same = unchanged_since(as_read[0], as_read[1], as_of)
             if same is not None:

@@ -66,9 +66,23 @@ RUN_STATE_KEY = "sheetops.lastRun"
 """The developer metadata key of the state a full refresh keeps (see the module doc)."""
 LOCK_FIELDS = APPLY_FIELDS + ",developerMetadata(metadataKey,metadataValue)"
 """What the lock take's answer carries: the tabs, and the kept state."""
+FINGERPRINT_ROWS = 10_000
+"""Rows of a tab encoded at a time for its fingerprint."""
 STATE_ROOM = 25_000
 """Characters of developer metadata SheetOps fills at most, its state included: Google holds
 30,000 per location, and a write that would pass that is refused whole."""
+
+
+def _fingerprint(tabs: list[tuple[str, Any]], titles: list[str]) -> str:
+    """A digest of the tab list and of each tab's values as Google sent them (a tab's rows
+    encoded ``FINGERPRINT_ROWS`` at a time, so no string holds a whole large tab)."""
+    digest = hashlib.sha256(json.dumps(["tabs", titles], ensure_ascii=False).encode())
+    for name, values in sorted(tabs, key=lambda item: item[0]):
+        rows = values or []
+        digest.update(json.dumps([name, len(rows)], ensure_ascii=False).encode())
+        for i in range(0, len(rows), FINGERPRINT_ROWS):
+            digest.update(json.dumps(rows[i:i + FINGERPRINT_ROWS], ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def _log_rows(grid: Any) -> int:
@@ -124,6 +138,7 @@ class GoogleSheetsWorkbook:
         self._kept: list[str] | None = None  # the kept states' values, from the lock take's answer
         self._prefetched: dict[str, Grid] | None = None  # last_run's read, served to later reads
         self._others = 0  # characters of other programs' developer metadata on the spreadsheet
+        self._tools_print: str | None = None  # the tools tabs' fingerprint, when last_run read them
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -196,21 +211,26 @@ class GoogleSheetsWorkbook:
         return {name: read_rows(raw[i]) for i, name in enumerate(wanted)}, raw
 
     # -- an unchanged spreadsheet ---------------------------------------------------------
-    def last_run(self, log_tab: str, reads: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
+    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = ()
+                 ) -> tuple[str, dict[str, Any] | None]:
         """(the fingerprint of the ``reads`` tabs and of the tab list, as they are now; the
-        state the last full refresh kept, or None). Reads ``reads`` and ``log_tab`` in one
-        ``values.batchGet``, which later ``read``s of them are served from. Call it holding
-        the lock (its answer carries the kept state). A state is not given back when the
-        Run Log holds another number of rows than the run that kept it left there (rows
-        deleted, or the sheet restored from its version history to before that run's write)."""
+        state the last full refresh kept, or None). Call it holding the lock (its answer
+        carries the kept state). Reads ``reads`` and ``log_tab`` in one ``values.batchGet``;
+        later ``read``s of them are served from it.
+
+        When that fingerprint is the kept one, the ``tools`` tabs (the tool tabs money is
+        locked or paid from: Commission Lines, Payout Export) are read too, in a second
+        ``values.batchGet``, and must match their own kept fingerprint; else no state is given
+        back and this run, computing in full, keeps theirs for the next run. So only a run that
+        may be skipped reads them (a full run reads Commission Lines only while a payout waits
+        to be locked, as before). No state either when the Run Log holds another number of
+        rows than the run that kept it left there (rows deleted, or the sheet restored from
+        its version history to before that run's write)."""
         titles = [s.title for s in self._known() if not _is_own(s.title)]
         wanted = [name for name in dict.fromkeys([*reads, log_tab]) if name in titles]
         grids, raw = self._read_values(wanted)
         self._prefetched = grids
-        digest = hashlib.sha256(json.dumps(["tabs", titles], ensure_ascii=False).encode())
-        for name, values in sorted(zip(wanted, raw), key=lambda item: item[0]):
-            if name != log_tab:
-                digest.update(json.dumps([name, values], ensure_ascii=False, allow_nan=False).encode())
+        now = _fingerprint([(n, v) for n, v in zip(wanted, raw) if n != log_tab], titles)
         state: dict[str, Any] | None = None
         if self._kept is not None and len(self._kept) == 1:  # none, or more than one: a full run
             try:
@@ -220,7 +240,15 @@ class GoogleSheetsWorkbook:
                 state = None
         if state is not None and state.get("log_rows") != _log_rows(grids.get(log_tab)):
             state = None
-        return digest.hexdigest(), state
+        self._tools_print = None
+        if state is not None and state.get("fingerprint") == now:
+            more = [name for name in dict.fromkeys(tools) if name in titles and name not in wanted]
+            tool_grids, tool_raw = self._read_values(more)
+            self._prefetched.update(tool_grids)
+            self._tools_print = _fingerprint(list(zip(more, tool_raw)), more)
+            if state.get("tools") != self._tools_print:
+                state = None
+        return now, state
 
     def _took_lock_metadata(self, data: dict[str, Any]) -> None:
         self._took_metadata(data)
@@ -241,6 +269,9 @@ class GoogleSheetsWorkbook:
             state["log_rows"] = len(plan.tab(plan.remember_skip).frame)  # each row is a run's: none empty
         except KeyError:
             state = {}
+        state.pop("tools", None)
+        if state and self._tools_print is not None:  # read at this run's start (last_run)
+            state["tools"] = self._tools_print
         value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         if self._kept == [value]:
             return []
@@ -410,7 +441,7 @@ class GoogleSheetsWorkbook:
                 yield held.took_over
         finally:
             self._held = None
-            self._kept = self._prefetched = None
+            self._kept = self._prefetched = self._tools_print = None
             self._others = 0
             held.release()
 
