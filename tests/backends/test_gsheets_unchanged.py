@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import sheetops
-from sheetops.backends.gsheets import RUN_STATE_KEY
+from sheetops.backends.gsheets_state import RUN_STATE_KEY
 from sheetops.backends.gsheets_lock import LOCK_TAB
 from sheetops.unchanged import UNCHANGED_NOTE
 from sheetops.workbook import schema

@@ -281,13 +281,16 @@ class Program:
         for line in lines:
             by_payout[line["Payout ID"]] += cents(line["Amount"])
         held = self.held()
+        carried_out = {line["Payout ID"] for line in lines if str(line.get("Item") or "").startswith("carry-out:")}
         for p in payouts:
             total = cents(p["Total"])
             assert total == sum(cents(p[c]) for c in AMOUNT_COLUMNS) == by_payout[p["Payout ID"]]
             if p["Payout ID"] in locked_ids:
                 continue
             # A draft's Status follows its current Total (rules 6, 7, 8).
-            carried_all = total == 0 and cents(p["Carried in"]) < 0
+            # "carried everything forward" is its carry-out line, not the sign of Carried in: a
+            # row that received a carry and passed it on with its own negative items nets > 0
+            carried_all = total == 0 and p["Payout ID"] in carried_out
             want = ("On hold" if p["Payout ID"].split("/", 1)[1] in held
                     else "Below minimum" if 0 < total < self.minimum_cents or carried_all else "Draft")
             assert p["Status"] == want, (p["Payout ID"], p["Status"], want, total, p["Carried in"])

@@ -105,3 +105,18 @@ class LongWeeks(Weeks):
 LongWeeks.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None,
                                        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 test_many_weeks_keep_the_ledger_right = pytest.mark.slow(LongWeeks.TestCase)
+
+
+def test_a_row_that_passed_on_a_carry_it_received_stays_below_minimum() -> None:
+    """Found by the machine above: a week that received a carry, then passed it on with its own
+    negative adjustment kept back, shows Total 0 and a positive net Carried in; it carried
+    everything forward, so it is Below minimum (rule 6), as its carry-out line says."""
+    machine = Weeks()
+    machine.start(minimum_cents=1_000)
+    for amount, creator, days_back in [
+            (163, "dadjokesdan", 20), (0, "glowwithmia", 0), (331, "glowwithmia", 21), (601, "glowwithmia", 14),
+            (1891, "glowwithmia", 10), (331, "glowwithmia", 0), (1000, "glowwithmia", 3), (-39, "dadjokesdan", 5),
+            (-99, "glowwithmia", 11), (974, "glowwithmia", 14), (-1321, "glowwithmia", 19), (271, "glowwithmia", 1),
+            (-233, "dadjokesdan", 0)]:
+        machine.back_dated_adjustment(amount=amount, creator=creator, days_back=days_back)
+    machine.teardown()  # two runs a week later; Program.check holds after each

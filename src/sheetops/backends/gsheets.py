@@ -20,13 +20,13 @@ Requests per refresh are constant in the number of rows: two writes and one or t
 - a heartbeat: one small write every 15 seconds while a run lasts longer than that;
 - an unchanged spreadsheet (``RemembersRuns``): each full refresh keeps, in the same atomic
   ``batchUpdate`` as its results, a small state in developer metadata on the spreadsheet
-  (key ``sheetops.lastRun``): a fingerprint of what that run read, its as-of date, the code
-  and its answer. The lock take's answer carries that state; ``last_run`` reads the tabs a
-  refresh reads (the same one ``values.batchGet``, which ``read`` then serves) and
-  fingerprints them. When the fingerprint is the one kept, the last run's write changed
-  nothing it reads (it wrote what it had read) and nobody edited since: the refresh appends
-  its Run Log row and stops (``sheetops.unchanged``): one read and two writes, no tool tabs
-  sent again.
+  (``gsheets_state``): a fingerprint of what that run read, its as-of date, the code and its
+  answer. The lock take's answer carries that state; ``last_run`` reads the tabs a refresh
+  reads (the same one ``values.batchGet``, which ``read`` then serves) and fingerprints
+  them. When the fingerprint is the one kept, the last run's write changed nothing it reads
+  (it wrote what it had read) and nobody edited since; Commission Lines and Payout Export
+  are then read and compared too, and if they match the refresh appends its Run Log row and
+  stops (``sheetops.unchanged``): two reads and two writes, no tool tabs sent again.
 
 Construct with a gspread client (or ``Spreadsheet``) in tests, or ``open(ID)`` with
 Application Default Credentials (``google_auth``).
@@ -35,8 +35,6 @@ Application Default Credentials (``google_auth``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
@@ -51,6 +49,7 @@ from .gsheets_lock import HEARTBEAT_EVERY, LOCK_TAB, STALE_AFTER, SheetLock, utc
 from .heartbeat import Heartbeat
 from .gsheets_requests import Request, SheetInfo, add_sheet, edit_requests, parse_sheets, tab_requests
 from .gsheets_staging import STAGING_PREFIX, chunk_bodies, prepare_requests, swap_requests
+from .gsheets_state import KeptState, fingerprint
 
 MAX_REQUEST_BYTES = 2_000_000
 """Above this, a plan is written through staging tabs (Google advises about 2 MB a request)."""
@@ -62,32 +61,8 @@ APPLY_FIELDS = (
     "properties.title,sheets(properties,protectedRanges(protectedRangeId,range,description),charts(chartId),"
     "conditionalFormats(ranges(sheetId)))"
 )
-RUN_STATE_KEY = "sheetops.lastRun"
-"""The developer metadata key of the state a full refresh keeps (see the module doc)."""
 LOCK_FIELDS = APPLY_FIELDS + ",developerMetadata(metadataKey,metadataValue)"
-"""What the lock take's answer carries: the tabs, and the kept state."""
-FINGERPRINT_ROWS = 10_000
-"""Rows of a tab encoded at a time for its fingerprint."""
-STATE_ROOM = 25_000
-"""Characters of developer metadata SheetOps fills at most, its state included: Google holds
-30,000 per location, and a write that would pass that is refused whole."""
-
-
-def _fingerprint(tabs: list[tuple[str, Any]], titles: list[str]) -> str:
-    """A digest of the tab list and of each tab's values as Google sent them (a tab's rows
-    encoded ``FINGERPRINT_ROWS`` at a time, so no string holds a whole large tab)."""
-    digest = hashlib.sha256(json.dumps(["tabs", titles], ensure_ascii=False).encode())
-    for name, values in sorted(tabs, key=lambda item: item[0]):
-        rows = values or []
-        digest.update(json.dumps([name, len(rows)], ensure_ascii=False).encode())
-        for i in range(0, len(rows), FINGERPRINT_ROWS):
-            digest.update(json.dumps(rows[i:i + FINGERPRINT_ROWS], ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
-def _log_rows(grid: Any) -> int:
-    """Rows of a Run Log holding anything, its header aside."""
-    return sum(1 for row in list(grid or [])[1:] if any(v not in (None, "") for v in row))
+"""What the lock take's answer carries: the tabs, and the kept state (``gsheets_state``)."""
 
 
 def _is_own(title: str) -> bool:
@@ -135,10 +110,8 @@ class GoogleSheetsWorkbook:
         self._sheets: list[SheetInfo] | None = None
         self._fresh = False  # _sheets came with APPLY_FIELDS from the lock take
         self._held: SheetLock | None = None
-        self._kept: list[str] | None = None  # the kept states' values, from the lock take's answer
+        self._kept = KeptState()  # the last full run's state, from the lock take's answer
         self._prefetched: dict[str, Grid] | None = None  # last_run's read, served to later reads
-        self._others = 0  # characters of other programs' developer metadata on the spreadsheet
-        self._tools_print: str | None = None  # the tools tabs' fingerprint, when last_run read them
 
     @classmethod
     def open(cls, spreadsheet_id: str, **options: Any) -> "GoogleSheetsWorkbook":
@@ -230,60 +203,19 @@ class GoogleSheetsWorkbook:
         wanted = [name for name in dict.fromkeys([*reads, log_tab]) if name in titles]
         grids, raw = self._read_values(wanted)
         self._prefetched = grids
-        now = _fingerprint([(n, v) for n, v in zip(wanted, raw) if n != log_tab], titles)
-        state: dict[str, Any] | None = None
-        if self._kept is not None and len(self._kept) == 1:  # none, or more than one: a full run
-            try:
-                loaded = json.loads(self._kept[0])
-                state = loaded if isinstance(loaded, dict) else None
-            except ValueError:
-                state = None
-        if state is not None and state.get("log_rows") != _log_rows(grids.get(log_tab)):
-            state = None
-        self._tools_print = None
+        now = fingerprint([(n, v) for n, v in zip(wanted, raw) if n != log_tab], titles)
+        state = self._kept.state(grids.get(log_tab))
         if state is not None and state.get("fingerprint") == now:
             more = [name for name in dict.fromkeys(tools) if name in titles and name not in wanted]
             tool_grids, tool_raw = self._read_values(more)
             self._prefetched.update(tool_grids)
-            self._tools_print = _fingerprint(list(zip(more, tool_raw)), more)
-            if state.get("tools") != self._tools_print:
+            if not self._kept.tools_match(state, fingerprint(list(zip(more, tool_raw)), more)):
                 state = None
         return now, state
 
     def _took_lock_metadata(self, data: dict[str, Any]) -> None:
         self._took_metadata(data)
-        found = [m for m in data.get("developerMetadata") or [] if isinstance(m, dict)]
-        self._kept = [str(m.get("metadataValue") or "") for m in found if m.get("metadataKey") == RUN_STATE_KEY]
-        self._others = sum(len(str(m.get("metadataKey") or "")) + len(str(m.get("metadataValue") or ""))
-                           for m in found if m.get("metadataKey") != RUN_STATE_KEY)
-
-    def _state_requests(self, plan: WritePlan) -> list[Request]:
-        """Replace the kept state by this run's (``plan.remember``, with the Run Log's rows as
-        this write leaves them), in the final write. When the kept state is not known (the
-        answer to the lock take was lost), it is deleted anyway; when this run's would not fit
-        beside the spreadsheet's other developer metadata, none is kept (the next run is full)."""
-        if plan.remember is None or self._held is None:
-            return []
-        state = dict(plan.remember())
-        try:
-            state["log_rows"] = len(plan.tab(plan.remember_skip).frame)  # each row is a run's: none empty
-        except KeyError:
-            state = {}
-        state.pop("tools", None)
-        if state and self._tools_print is not None:  # read at this run's start (last_run)
-            state["tools"] = self._tools_print
-        value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
-        if self._kept == [value]:
-            return []
-        out: list[Request] = []
-        if self._kept != []:
-            out.append({"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {
-                "metadataKey": RUN_STATE_KEY, "locationType": "SPREADSHEET"}}}})
-        if state and len(RUN_STATE_KEY) + len(value) + self._others <= STATE_ROOM:
-            out.append({"createDeveloperMetadata": {"developerMetadata": {
-                "metadataKey": RUN_STATE_KEY, "metadataValue": value, "location": {"spreadsheet": True},
-                "visibility": "DOCUMENT"}}})
-        return out
+        self._kept = KeptState.from_metadata(data)
 
     # -- writing ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
@@ -339,7 +271,8 @@ class GoogleSheetsWorkbook:
                 for t in plan.tabs:
                     if t.name not in huge and (t.name == plan.late_edits.tab or built.get(t.name) != id(t)):
                         parts[t.name] = _encoded(self._tab(t, gids, by_title))
-        state = self._state_requests(plan) if plan.last else []  # after late edits: it says whether any were kept
+        # after late edits (the state says whether any were kept); only under our lock
+        state = self._kept.requests(plan) if plan.last and self._held is not None else []
         edits = self._edits(plan.edits, gids, by_title)
         sizes = {name: sum(len(p) + 1 for p in pieces) for name, pieces in parts.items()}
         sizes.update({name: self.max_request_bytes * 10 for name in huge})
@@ -441,8 +374,7 @@ class GoogleSheetsWorkbook:
                 yield held.took_over
         finally:
             self._held = None
-            self._kept = self._prefetched = self._tools_print = None
-            self._others = 0
+            self._kept, self._prefetched = KeptState(), None
             held.release()
 
 
