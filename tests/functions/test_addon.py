@@ -135,6 +135,20 @@ def test_refresh_writes_payouts_and_the_run_log_as_the_user(addon_fn: Function, 
     assert links and all(u.startswith(f"https://docs.google.com/spreadsheets/d/{sid}/edit#gid=") for u in links)
 
 
+def test_refreshing_an_untouched_sheet_again_says_nothing_changed(addon_fn: Function, sheets: SheetsServer,
+                                                                   user_token: str) -> None:
+    """The nothing-changed state lives in developer metadata, written with the user's own
+    token (file scope only): repeated Refresh now clicks on an untouched sheet end in a
+    quick run that says so and leaves the tool tabs as they were."""
+    sid = _users_sheet(sheets, orders=60)
+    texts = [answer(addon_fn, event(sid, user_token, "refresh")) for _ in range(4)]
+    assert "Nothing changed since the last refresh" not in texts[0]
+    assert "Nothing changed since the last refresh" in texts[-1] and "ready to approve" in texts[-1]
+    before = {t: records(sheets, sid, t) for t in ("Payouts", "Commission Lines", "Issues")}
+    assert "Nothing changed since the last refresh" in answer(addon_fn, event(sid, user_token, "refresh"))
+    assert {t: records(sheets, sid, t) for t in before} == before
+
+
 def test_approve_week_approves_exactly_last_weeks_drafts_with_the_users_email(
         addon_fn: Function, sheets: SheetsServer, user_token: str) -> None:
     sid = _users_sheet(sheets, orders=200)

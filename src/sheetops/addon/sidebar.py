@@ -95,6 +95,8 @@ def result_lines(result: RunResult) -> list[str]:
     verb = "Checked (dry run, nothing written)" if result.dry_run else "Refreshed"
     lines = [f"{verb} as of {result.as_of.isoformat()} in {result.seconds:.1f} s: {i['error']} errors, "
              f"{i['warning']} warnings, {i['info']} notes.", result.payouts_sentence()]
+    if result.unchanged:
+        lines.insert(1, "Nothing changed since the last refresh, so the tool tabs were left as they were.")
     if result.not_paid_sentence():
         lines.append(result.not_paid_sentence())
     if result.dry_run and result.changes:
