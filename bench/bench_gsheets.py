@@ -5,9 +5,10 @@ server, side by side with the usual way people script it (gspread-dataframe).
 
 For each size, a demo spreadsheet is seeded on a local server, then:
 
-- **SheetOps**: three ``sheetops.refresh("gsheet:<id>")`` in a row, nothing edited between
-  them: the first fills the tool tabs, the second writes them again, the third finds nothing
-  changed (the lock take, one ``values.batchGet``, the Run Log row with the release);
+- **SheetOps**: four ``sheetops.refresh("gsheet:<id>")`` in a row, nothing edited between
+  them: the first fills the tool tabs, the second writes them again, the third also reads
+  Commission Lines and Payout Export to compare, the fourth finds nothing changed (the lock
+  take, two ``values.batchGet``, the Run Log row with the release);
 - **usual way**: ``get_as_dataframe`` for each tab people edit, the same computation, then
   ``set_with_dataframe`` for each tool tab (gspread-dataframe's documented use).
 
@@ -106,15 +107,18 @@ def main(sizes: list[int]) -> None:
         for n in sizes:
             sid = _seed(server, n)
             # the first refresh fills the tool tabs; the second finds Payouts filled and writes
-            # them again as they were; the third finds nothing changed (one Run Log row)
-            runs = [sheetops_way(server, sid) for _ in range(3)]
+            # them again as they were; the third finds those as the second read them, reads
+            # Commission Lines and Payout Export to compare and keeps their fingerprint; the
+            # fourth finds nothing changed (one Run Log row)
+            runs = [sheetops_way(server, sid) for _ in range(4)]
             theirs = usual_way(server, _seed(server, n), token)
             rows.append((n, runs, theirs))
             print(f"{n:,}: sheetops {runs}; usual {theirs}", file=sys.stderr)
     print("| order lines | way | requests | MB sent | MB received | seconds |")
     print("|---|---|---|---|---|---|")
     for n, runs, theirs in rows:
-        names = ("SheetOps, first refresh", "SheetOps, second refresh", "SheetOps, nothing changed")
+        names = ("SheetOps, first refresh", "SheetOps, second refresh", "SheetOps, third refresh",
+                 "SheetOps, nothing changed")
         for name, r in (*zip(names, runs), ("gspread-dataframe per tab", theirs)):
             note = f" ({r['failed']})" if r.get("failed") else ""
             note += " (skipped: unchanged)" if r.get("unchanged") else ""

@@ -61,7 +61,8 @@ READ_TABS = frozenset([t.name for t in schema.EDITED_TABS] + [schema.PAYOUTS.nam
 (Payouts, Commission Lines and Ledger for locking, Run Log to append to); never the reports."""
 CHECKED_TOOL_TABS = frozenset([schema.COMMISSION_LINES, schema.PAYOUT_EXPORT])
 """The tool tabs money is locked or paid from: a backend that fingerprints contents (Google
-Sheets) checks them too before skipping a run, so that a hand edit there never outlives one."""
+Sheets) checks them too before skipping a run, so that a hand edit there is put back by the
+next run (docs/reliability.md says which retyped edits it cannot see)."""
 
 
 def resolve_tabs(backend: Workbook) -> dict[str, str]:
