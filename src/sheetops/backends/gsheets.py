@@ -209,7 +209,7 @@ class GoogleSheetsWorkbook:
             more = [name for name in dict.fromkeys(tools) if name in titles and name not in wanted]
             tool_grids, tool_raw = self._read_values(more)
             self._prefetched.update(tool_grids)
-            if not self._kept.tools_match(state, fingerprint(list(zip(more, tool_raw)), more)):
+            if not self._kept.tools_match(state, dict(zip(more, tool_raw))):
                 state = None
         return now, state
 

@@ -15,7 +15,12 @@ import hashlib
 import json
 from typing import Any
 
-from .base import Grid, WritePlan
+import datetime as dt
+import math
+
+from .base import Grid, Link, TabWrite, WritePlan
+from .grid import iter_rows
+from .gsheets_cells import serial
 from .gsheets_requests import Request
 
 RUN_STATE_KEY = "sheetops.lastRun"
@@ -39,6 +44,40 @@ def fingerprint(tabs: list[tuple[str, Any]], titles: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _canon(value: Any) -> tuple[str, Any] | None:
+    """One cell as ``values.batchGet`` (unformatted) gives it back, in a form both sides
+    compare by: numbers as floats (a write of -15 reads -15 or -15.0), types kept apart
+    (``True`` is not ``1``), empty text as empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, (int, float)):
+        return ("n", float(value)) if math.isfinite(value) else None
+    if isinstance(value, Link):
+        return ("s", value.text)  # a HYPERLINK formula reads as its label
+    if isinstance(value, (dt.date, dt.datetime)):
+        return ("n", float(serial(value)))
+    return ("s", str(value))
+
+
+def _trimmed(rows: Any) -> list[list[tuple[str, Any] | None]]:
+    out = []
+    for row in rows:
+        cells = [_canon(v) for v in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def reads_as_written(tab: TabWrite, raw: list[list[Any]] | None) -> bool:
+    """Whether ``raw`` (a tab's values as read) is what writing ``tab`` leaves there."""
+    return _trimmed(iter_rows(tab)) == _trimmed(raw or [])
+
+
 def log_rows(grid: Grid | None) -> int:
     """Rows of a Run Log holding anything, its header aside."""
     return sum(1 for row in list(grid or [])[1:] if any(v not in (None, "") for v in row))
@@ -56,6 +95,7 @@ class KeptState:
         """Characters of other programs' developer metadata on the spreadsheet."""
         self.tools_print: str | None = None
         """The checked tool tabs' fingerprint, when this run read them (``tools_match``)."""
+        self.tools_read: dict[str, Any] = {}
 
     @classmethod
     def from_metadata(cls, spreadsheet: dict[str, Any]) -> "KeptState":
@@ -79,11 +119,20 @@ class KeptState:
             return None
         return loaded
 
-    def tools_match(self, state: dict[str, Any], now: str) -> bool:
-        """Whether the checked tool tabs, read now (``now``, their fingerprint), are as the
-        run that kept ``state`` read them; remembers ``now`` for this run's own state."""
-        self.tools_print = now
-        return state.get("tools") == now
+    def tools_match(self, state: dict[str, Any], read: dict[str, Any]) -> bool:
+        """Whether the checked tool tabs, as read now (``read``: name -> values), are as the
+        run that kept ``state`` left them; remembers them for this run's own state."""
+        self.tools_read = read
+        self.tools_print = fingerprint(list(read.items()), list(read))
+        return state.get("tools") == self.tools_print
+
+    def _tools_rewritten(self, plan: WritePlan) -> bool:
+        """Whether this run writes the checked tool tabs exactly as it read them: only then may
+        their fingerprint vouch for them. (A run that puts back a hand edit read it, so the
+        kept fingerprint would be of the edit; typed again, it would then look untouched.)"""
+        written = {t.name: t for t in plan.tabs}  # a tab this write leaves alone stays as read
+        return all(name not in written or reads_as_written(written[name], values)
+                   for name, values in self.tools_read.items())
 
     def requests(self, plan: WritePlan) -> list[Request]:
         """Replace the kept state by this run's (``plan.remember``, with the Run Log's rows as
@@ -99,7 +148,7 @@ class KeptState:
         except KeyError:
             state = {}
         state.pop("tools", None)
-        if state and self.tools_print is not None:
+        if state and self.tools_print is not None and self._tools_rewritten(plan):
             state["tools"] = self.tools_print
         value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         if self.values == [value]:
