@@ -114,7 +114,8 @@ def _run_refresh(backend: Workbook, *, as_of: dt.date | str | None, dry_run: boo
         if not dry_run and isinstance(backend, RemembersRuns):
             reads = [actual for canon, actual in tabs.items() if canon in READ_TABS and canon != schema.COMMISSION_LINES]
             tools = [actual for canon, actual in tabs.items() if canon in CHECKED_TOOL_TABS]
-            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG), reads, tools)
+            rewritten = [tabs[canon] for canon in (schema.PAYOUTS.name, schema.LEDGER) if canon in tabs]
+            as_read = backend.last_run(tabs.get(schema.RUN_LOG, schema.RUN_LOG), reads, tools, rewritten)
         if as_read is not None and not full:
             same = unchanged_since(as_read[0], as_read[1], as_of)
             if same is not None:

@@ -309,11 +309,12 @@ class WritePlan:
 class RemembersRuns(Protocol):
     """A backend that can tell cheaply whether anything changed since its last refresh."""
 
-    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = ()
-                 ) -> tuple[str, dict[str, Any] | None]:
+    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = (),
+                 rewritten: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
         """(the fingerprint of the workbook now, leaving out the ``log_tab`` tab; the state the
         last refresh kept, or None). ``reads``: the tabs a refresh reads (besides ``log_tab``),
-        ``tools``: tool tabs to check as well before a run is skipped, for a backend whose
+        ``tools``: tool tabs to check as well before a run is skipped, ``rewritten``: the
+        ``reads`` tabs a refresh also writes (Payouts, Ledger), for a backend whose
         fingerprint is of their contents (Google Sheets: it reads them, and serves the read to
         the refresh); the ``.xlsx`` file's is of the whole file and needs no read."""
         ...

@@ -184,8 +184,8 @@ class GoogleSheetsWorkbook:
         return {name: read_rows(raw[i]) for i, name in enumerate(wanted)}, raw
 
     # -- an unchanged spreadsheet ---------------------------------------------------------
-    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = ()
-                 ) -> tuple[str, dict[str, Any] | None]:
+    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = (),
+                 rewritten: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
         """(the fingerprint of the ``reads`` tabs and of the tab list, as they are now; the
         state the last full refresh kept, or None). Call it holding the lock (its answer
         carries the kept state). Reads ``reads`` and ``log_tab`` in one ``values.batchGet``;
@@ -198,12 +198,15 @@ class GoogleSheetsWorkbook:
         may be skipped reads them (a full run reads Commission Lines only while a payout waits
         to be locked, as before). No state either when the Run Log holds another number of
         rows than the run that kept it left there (rows deleted, or the sheet restored from
-        its version history to before that run's write)."""
+        its version history to before that run's write). The values read of ``rewritten``
+        (tabs a refresh reads and writes) are kept: a run that does not write them as it read
+        them keeps no answer to skip with."""
         titles = [s.title for s in self._known() if not _is_own(s.title)]
         wanted = [name for name in dict.fromkeys([*reads, log_tab]) if name in titles]
         grids, raw = self._read_values(wanted)
         self._prefetched = grids
         now = fingerprint([(n, v) for n, v in zip(wanted, raw) if n != log_tab], titles)
+        self._kept.rewritten_read = {n: v for n, v in zip(wanted, raw) if n in rewritten}
         state = self._kept.state(grids.get(log_tab))
         if state is not None and state.get("fingerprint") == now:
             more = [name for name in dict.fromkeys(tools) if name in titles and name not in wanted]

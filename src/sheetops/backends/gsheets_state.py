@@ -96,6 +96,8 @@ class KeptState:
         self.tools_print: str | None = None
         """The checked tool tabs' fingerprint, when this run read them (``tools_match``)."""
         self.tools_read: dict[str, Any] = {}
+        self.rewritten_read: dict[str, Any] = {}
+        """The values read of the tabs a refresh reads and also writes (Payouts, the Ledger)."""
 
     @classmethod
     def from_metadata(cls, spreadsheet: dict[str, Any]) -> "KeptState":
@@ -126,13 +128,13 @@ class KeptState:
         self.tools_print = fingerprint(list(read.items()), list(read))
         return state.get("tools") == self.tools_print
 
-    def _tools_rewritten(self, plan: WritePlan) -> bool:
-        """Whether this run writes the checked tool tabs exactly as it read them: only then may
-        their fingerprint vouch for them. (A run that puts back a hand edit read it, so the
-        kept fingerprint would be of the edit; typed again, it would then look untouched.)"""
+    @staticmethod
+    def _as_read(plan: WritePlan, read: dict[str, Any]) -> bool:
+        """Whether this run writes the ``read`` tabs exactly as it read them: only then may a
+        fingerprint of what it read vouch for them. (A run that puts back a hand edit read it,
+        so the kept fingerprint would be of the edit; typed again, it would look untouched.)"""
         written = {t.name: t for t in plan.tabs}  # a tab this write leaves alone stays as read
-        return all(name not in written or reads_as_written(written[name], values)
-                   for name, values in self.tools_read.items())
+        return all(name not in written or reads_as_written(written[name], values) for name, values in read.items())
 
     def requests(self, plan: WritePlan) -> list[Request]:
         """Replace the kept state by this run's (``plan.remember``, with the Run Log's rows as
@@ -148,8 +150,10 @@ class KeptState:
         except KeyError:
             state = {}
         state.pop("tools", None)
-        if state and self.tools_print is not None and self._tools_rewritten(plan):
+        if state and self.tools_print is not None and self._as_read(plan, self.tools_read):
             state["tools"] = self.tools_print
+        if state and not self._as_read(plan, self.rewritten_read):
+            state["result"] = None  # what the next run reads is not what this one read: no skipping
         value = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
         if self.values == [value]:
             return []

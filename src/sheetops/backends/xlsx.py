@@ -110,8 +110,8 @@ class XlsxWorkbook:
         raise RefreshRunning(f"{self.path.name} kept changing while SheetOps wrote it; close other programs that "
                              "save it, then run again.")
 
-    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = ()
-                 ) -> tuple[str, dict[str, Any] | None]:
+    def last_run(self, log_tab: str, reads: Sequence[str] = (), tools: Sequence[str] = (),
+                 rewritten: Sequence[str] = ()) -> tuple[str, dict[str, Any] | None]:
         """The fingerprint of the file now (its central directory only) and the state the last
         refresh kept in it; see ``xlsx_memory``."""
         with self._package() as pkg:
