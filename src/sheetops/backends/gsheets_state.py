@@ -61,21 +61,22 @@ def _canon(value: Any) -> tuple[str, Any] | None:
     return ("s", str(value))
 
 
-def _trimmed(rows: Any) -> list[list[tuple[str, Any] | None]]:
-    out = []
-    for row in rows:
-        cells = [_canon(v) for v in row]
-        while cells and cells[-1] is None:
-            cells.pop()
-        out.append(cells)
-    while out and not out[-1]:
-        out.pop()
-    return out
+def _row(row: Any) -> list[tuple[str, Any] | None]:
+    cells = [_canon(v) for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
 
 
 def reads_as_written(tab: TabWrite, raw: list[list[Any]] | None) -> bool:
-    """Whether ``raw`` (a tab's values as read) is what writing ``tab`` leaves there."""
-    return _trimmed(iter_rows(tab)) == _trimmed(raw or [])
+    """Whether ``raw`` (a tab's values as read) is what writing ``tab`` leaves there; stops
+    at the first row that differs."""
+    raw = raw or []
+    n = 0
+    for n, expected in enumerate(iter_rows(tab), start=1):
+        if _row(expected) != (_row(raw[n - 1]) if n <= len(raw) else []):
+            return False
+    return all(not _row(r) for r in raw[n:])
 
 
 def log_rows(grid: Grid | None) -> int:
