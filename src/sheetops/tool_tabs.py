@@ -141,8 +141,15 @@ def run_log_tab(previous: Grid | None, row: dict[str, object]) -> TabWrite:
     columns = list(schema.RUN_LOG_COLUMNS)
     old = []
     if previous and len(previous) > 1:
-        header = [str(h or "").strip() for h in previous[0]]
-        for r in previous[1:]:
+        # the header row is the one naming the columns (a title typed above it is kept too,
+        # its cells under the columns they stood in), so no earlier run is read by a wrong header
+        at = next((i for i, r in enumerate(previous[:20])
+                   if {"Started", "Result"} <= {str(h or "").strip() for h in r}), 0)
+        for r in previous[:at]:
+            if any(v not in (None, "") for v in r):
+                old.append({c: (r[i] if i < len(r) else None) for i, c in enumerate(columns)})
+        header = [str(h or "").strip() for h in previous[at]]
+        for r in previous[at + 1:]:
             if any(v not in (None, "") for v in r):
                 old.append({h: (r[i] if i < len(r) else None) for i, h in enumerate(header) if h in columns})
     frame = pd.DataFrame(old + [row], columns=columns)

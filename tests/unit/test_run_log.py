@@ -38,3 +38,16 @@ def test_a_failed_write_still_leaves_a_row_and_nothing_else() -> None:
     assert "Payouts" not in failing.tabs, "nothing but the Run Log was written"
     log = rows(failing, "Run Log")
     assert len(log) == 1 and log[0]["Result"].startswith("failed")
+
+
+def test_a_title_typed_above_the_header_keeps_the_earlier_runs() -> None:
+    """Someone typed a title row above the Run Log's header: the earlier runs are still read
+    by their header (not blanked through the title row), and the title is kept."""
+    wb = workbook(orders=[order("O1", "glowwithmia", 100)])
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="cli")
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="schedule")
+    wb.tabs["Run Log"].insert(0, ["Refresh history of the Lumi program"])
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="excel")
+    grid = wb.tabs["Run Log"]
+    assert [r[2] for r in grid[1:] if len(r) > 2 and r[2]] == ["cli", "schedule", "excel"]
+    assert any(r and r[0] == "Refresh history of the Lumi program" for r in grid)
