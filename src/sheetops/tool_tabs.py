@@ -140,15 +140,16 @@ def run_log_tab(previous: Grid | None, row: dict[str, object]) -> TabWrite:
     """The Run Log with one row appended (earlier rows kept as they were)."""
     columns = list(schema.RUN_LOG_COLUMNS)
     old = []
-    if previous and len(previous) > 1:
-        # the header row is the one naming the columns (a title typed above it is kept too,
-        # its cells under the columns they stood in), so no earlier run is read by a wrong header
-        at = next((i for i, r in enumerate(previous[:20])
-                   if {"Started", "Result"} <= {str(h or "").strip() for h in r}), 0)
+    if previous:
+        # the header row is the one naming the columns, wherever it is; rows without one above
+        # them (a title typed above it, or every row when the header was deleted) are kept by
+        # position, so no earlier run is read through a wrong header and blanked
+        at = next((i for i, r in enumerate(previous) if {"Started", "Result"} <= {str(h or "").strip() for h in r}),
+                  len(previous))
         for r in previous[:at]:
             if any(v not in (None, "") for v in r):
                 old.append({c: (r[i] if i < len(r) else None) for i, c in enumerate(columns)})
-        header = [str(h or "").strip() for h in previous[at]]
+        header = [str(h or "").strip() for h in previous[at]] if at < len(previous) else []
         for r in previous[at + 1:]:
             if any(v not in (None, "") for v in r):
                 old.append({h: (r[i] if i < len(r) else None) for i, h in enumerate(header) if h in columns})

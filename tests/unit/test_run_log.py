@@ -51,3 +51,13 @@ def test_a_title_typed_above_the_header_keeps_the_earlier_runs() -> None:
     grid = wb.tabs["Run Log"]
     assert [r[2] for r in grid[1:] if len(r) > 2 and r[2]] == ["cli", "schedule", "excel"]
     assert any(r and r[0] == "Refresh history of the Lumi program" for r in grid)
+
+
+def test_a_run_log_whose_header_was_deleted_keeps_every_run() -> None:
+    wb = workbook(orders=[order("O1", "glowwithmia", 100)])
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="cli")
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="schedule")
+    del wb.tabs["Run Log"][0]  # the header row deleted
+    sheetops.refresh(wb, as_of="2026-11-18", trigger="excel")
+    grid = wb.tabs["Run Log"]
+    assert [r[2] for r in grid[1:]] == ["cli", "schedule", "excel"]  # by position, nothing blanked

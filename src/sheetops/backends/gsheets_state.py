@@ -46,18 +46,19 @@ def fingerprint(tabs: list[tuple[str, Any]], titles: list[str]) -> str:
 
 def _canon(value: Any) -> tuple[str, Any] | None:
     """One cell as ``values.batchGet`` (unformatted) gives it back, in a form both sides
-    compare by: numbers as floats (a write of -15 reads -15 or -15.0), types kept apart
-    (``True`` is not ``1``), empty text as empty."""
+    compare by: numbers as floats to 15 significant digits (a write of -15 reads -15 or
+    -15.0; a date-time serial of 16 or 17 digits may come back with 15, and nobody types a
+    difference past the 15th), types kept apart (``True`` is not ``1``), empty text as empty."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return ("b", value)
-    if isinstance(value, (int, float)):
-        return ("n", float(value)) if math.isfinite(value) else None
+    if isinstance(value, (int, float)):  # to 15 significant digits, as Google may keep them
+        return ("n", float(f"{value:.15g}")) if math.isfinite(value) else None
     if isinstance(value, Link):
         return ("s", value.text)  # a HYPERLINK formula reads as its label
     if isinstance(value, (dt.date, dt.datetime)):
-        return ("n", float(serial(value)))
+        return ("n", float(f"{serial(value):.15g}"))
     return ("s", str(value))
 
 
