@@ -288,6 +288,24 @@ def test_people_columns_and_added_columns_are_kept() -> None:
     assert any("missing from the Payouts tab" in r["Problem"] for r in rows(wb, "Issues"))
 
 
+def test_two_added_columns_with_one_header_and_a_second_status_column_are_both_kept() -> None:
+    """People added two columns headed alike, and copied the Status column: the refresh does
+    not stop (it used to, on a duplicate column name), and every typed cell is written back,
+    the later column of each pair headed with a number."""
+    wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10"), order("O2", MIA, 100, settled="2026-11-03")])
+    run(wb, "2026-11-18")
+    wb.tabs["Payouts"][0] += ["Notes", "Notes", "Status"]
+    for i, r in enumerate(wb.tabs["Payouts"][1:]):
+        r += [f"first {i}", f"second {i}", "Approved"]
+    assert run(wb, "2026-11-18").exit_code in (0, 1)
+    p = payouts(wb)
+    header = wb.tabs["Payouts"][0]
+    assert "Notes" in header and "Notes (2)" in header and "Status (2)" in header
+    typed = sorted((r["Notes"], r["Notes (2)"], r["Status (2)"]) for r in p.values())
+    assert typed == [(f"first {i}", f"second {i}", "Approved") for i in range(len(typed))]
+    assert all(r["Status"] != "Approved" for r in p.values())  # the copy approves nothing
+
+
 def test_locked_payout_cannot_go_back_to_draft() -> None:
     wb = workbook(orders=[order("O1", MIA, 100, settled="2026-11-10")])
     run(wb, "2026-11-18")

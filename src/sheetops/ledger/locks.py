@@ -114,14 +114,22 @@ def grid_records(grid: Grid | None, known: tuple[str, ...]) -> tuple[list[Row], 
     header = [str(h).strip() if h is not None else "" for h in grid[0]]
     names: list[str | None] = []
     found, extra = [], []
+    taken = {normalize_header(k) for k in known}
     for h in header:
         canon = wanted.get(normalize_header(h))
         if canon and canon not in found:
             names.append(canon)
             found.append(canon)
         elif h:
-            names.append(h)
-            extra.append(h)
+            # a column people added is kept; a header used twice (or a second "Status") gets a
+            # number, so the tab is written back with both columns and nothing is dropped
+            name, n = h, 1
+            while normalize_header(name) in taken:
+                n += 1
+                name = f"{h} ({n})"
+            taken.add(normalize_header(name))
+            names.append(name)
+            extra.append(name)
         else:
             names.append(None)
     rows = []
