@@ -15,12 +15,9 @@ import hashlib
 import json
 from typing import Any
 
-import datetime as dt
-import math
-
 from .base import Grid, Link, TabWrite, WritePlan
 from .grid import iter_rows
-from .gsheets_cells import serial
+from .gsheets_cells import raw_value
 from .gsheets_requests import Request
 
 RUN_STATE_KEY = "sheetops.lastRun"
@@ -46,20 +43,19 @@ def fingerprint(tabs: list[tuple[str, Any]], titles: list[str]) -> str:
 
 def _canon(value: Any) -> tuple[str, Any] | None:
     """One cell as ``values.batchGet`` (unformatted) gives it back, in a form both sides
-    compare by: numbers as floats to 15 significant digits (a write of -15 reads -15 or
-    -15.0; a date-time serial of 16 or 17 digits may come back with 15, and nobody types a
-    difference past the 15th), types kept apart (``True`` is not ``1``), empty text as empty."""
+    compare by: a written value as ``raw_value`` sends it (dates as serials, text as text; a
+    HYPERLINK formula reads as its label), numbers as floats to 15 significant digits (a write
+    of -15 reads -15 or -15.0; a date-time serial of 16 or 17 digits may come back with 15,
+    and nobody types a difference past the 15th), types kept apart (``True`` is not ``1``),
+    empty text as empty."""
+    value = value.text if isinstance(value, Link) else raw_value(value)
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return ("b", value)
-    if isinstance(value, (int, float)):  # to 15 significant digits, as Google may keep them
-        return ("n", float(f"{value:.15g}")) if math.isfinite(value) else None
-    if isinstance(value, Link):
-        return ("s", value.text)  # a HYPERLINK formula reads as its label
-    if isinstance(value, (dt.date, dt.datetime)):
-        return ("n", float(f"{serial(value):.15g}"))
-    return ("s", str(value))
+    if isinstance(value, (int, float)):
+        return ("n", float(f"{value:.15g}"))
+    return ("s", value)
 
 
 def _row(row: Any) -> list[tuple[str, Any] | None]:
