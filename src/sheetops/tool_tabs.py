@@ -159,5 +159,6 @@ def run_log_tab(previous: Grid | None, row: dict[str, object]) -> TabWrite:
         frame[c] = frame[c].map(lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
     frame = frame.astype(object).where(frame.notna(), None)
     for c in ("Errors", "Warnings"):  # counts read back as 3.0 are shown as counts again, not 3.00
-        frame[c] = frame[c].map(lambda v: int(v) if isinstance(v, float) and v.is_integer() else v)
+        frame[c] = pd.Series([None if isinstance(v, float) and v != v else int(v) if isinstance(v, float)
+                              and v.is_integer() else v for v in frame[c]], index=frame.index, dtype=object)
     return TabWrite(schema.RUN_LOG, [Column(c, kinds[c], WIDTHS.get(c, 12)) for c in columns], frame)

@@ -51,6 +51,8 @@ def test_a_title_typed_above_the_header_keeps_the_earlier_runs() -> None:
     grid = wb.tabs["Run Log"]
     assert [r[2] for r in grid[1:] if len(r) > 2 and r[2]] == ["cli", "schedule", "excel"]
     assert any(r and r[0] == "Refresh history of the Lumi program" for r in grid)
+    errors = grid[0].index("Errors")
+    assert all(type(r[errors]) is int for r in grid[1:] if len(r) > 2 and r[2])  # counts stay counts, not 0.00
 
 
 def test_a_run_log_whose_header_was_deleted_keeps_every_run() -> None:
