@@ -60,7 +60,9 @@ class UntouchedOrNot(RuleBasedStateMachine):
     def someone_types_over_a_tool_tab(self, tab: str, pick: int, col: int, value: Any, again: bool) -> None:
         """A hand edit of a tool tab; ``again``: on a settled sheet, a run puts it back, the same
         is typed again, and the sheet is refreshed (the case a fingerprint of what was read
-        could mistake for untouched)."""
+        could mistake for untouched). Typing nothing into a cell clears it: Google keeps no
+        empty text (our server stores a written "" as an empty cell too), so neither may this."""
+        value = None if value == "" else value
         if again:
             self.refreshes_run(4)
         rows = self._rows(tab)
