@@ -35,7 +35,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import NotASheetOpsWorkbook
 from .base import CellError, Grid, RawCell, Rows, column_letter
 from .column_grid import ColumnGrid, day_or_time, python_cells
-from .xlsx_scan import NUMBER_SHOWN, SHOWN_NOT_TEXT, T_ATTR, error_cells, peek, scan
+from .xlsx_scan import NUMBER_SHOWN, SHOWN_NOT_TEXT, T_ATTR, Peeked, error_cells, peek, scan
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -128,7 +128,7 @@ def _fast_reader(path: Path) -> Any:
 
 
 _DEDUP = re.compile(r"(.*)_\d+", re.S)
-def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, guess: set[str]) -> ColumnGrid | None:
+def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, seen: Peeked) -> ColumnGrid | None:
     """The tab as typed Arrow columns, or None when it must be read row-wise.
 
     fastexcel types each column from all its cells; a column holding more than one kind of
@@ -139,8 +139,12 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
     the row-wise read gives), and a sheet with true/false cells is read row-wise.
 
     fastexcel lets go of the GIL while it parses, so the pass over the XML runs meanwhile,
-    for the columns ``guess`` says will be text; a column that turns out text and was not
-    guessed (numbers first, a typed word further down) gets a second pass of its own."""
+    for the columns ``seen.guess`` says will be text. It also watches the columns of numbers
+    or dates (``seen.typed``) for a text cell: such a column (a typed word among amounts, the
+    usual mistake) will come back text: from the block of XML where its first text cell is,
+    the same pass takes its cells as a text column's, and a second pass over the blocks before
+    that one runs at once, still while fastexcel parses. A column that turns out text
+    otherwise gets a second pass of its own afterwards."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -153,10 +157,13 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
         except BaseException:  # noqa: BLE001 - a mix fastexcel refuses (durations), a panic: row-wise
             pass
 
+    guess = seen.guess
     worker = threading.Thread(target=load, name="sheetops-read", daemon=True)
     worker.start()
     try:
-        found = scan(zip_file, part, sorted(guess))
+        found = scan(zip_file, part, sorted(guess), watch=seen.typed)
+        early = [] if found is None else [
+            scan(zip_file, part, [letter], errors=False, upto=block) for letter, block in found.worded.items() if block]
     finally:
         worker.join()
     if found is None or not loaded:
@@ -188,20 +195,24 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, g
         elif not (pa.types.is_boolean(kind) or pa.types.is_null(kind)):
             return None  # durations, whole numbers (not in .xlsx), dates without time: row-wise
         arrays[info.absolute_index] = array
-    words = _refused_words(refused, infos, found[1])
+    words = _refused_words(refused, infos, found.errors)
     if words is None:
         return None
     texts = {column_letter(i): i for i, a in arrays.items()
              if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
              and pc.any(pc.match_substring_regex(a, SHOWN_NOT_TEXT)).as_py()}
-    odd, errors = found
-    more = sorted(set(texts) - guess)
+    odd, errors = found.odd, found.errors
+    for again in early:
+        if again is None:
+            return None
+        odd += again.odd
+    more = sorted(set(texts) - guess - set(found.worded))
     if more:
         again = scan(zip_file, part, more, errors=False)
         if again is None:
             return None
-        odd += again[0]
-    if any(g not in texts for g in guess):  # guessed text, came typed: its cells are its own
+        odd += again.odd
+    if any(g not in texts for g in guess | set(found.worded)):  # scanned, came typed: its cells are its own
         wanted = {k.encode() for k in texts}
         odd = [cell for cell in odd if cell[0] in wanted]
     cells: dict[int, list[RawCell]] = {}

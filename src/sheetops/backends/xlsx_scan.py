@@ -1,18 +1,21 @@
 """What the sheet XML itself says, read in passes over a sheet part: the few things neither
 calamine reader gives as the row-wise read needs them (``xlsx_read`` uses these).
 
-- ``peek``: is row 1 an all-text header, and which columns look like text holding numbers;
+- ``peek``: is row 1 an all-text header, which columns look like text holding numbers, and
+  which hold only numbers or dates in the rows read;
 - ``scan``: error cells (``#N/A``: both readers show them empty), the cells of text columns
-  that are not text, with their stored values, and whether the part is written in a way
-  these passes read (else the tab is read row-wise);
+  that are not text, with their stored values, the columns of numbers that hold a text cell
+  somewhere, and whether the part is written in a way these passes read (else the tab is
+  read row-wise);
 - ``error_cells``: the error cells alone, for the row-wise read.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
-from typing import Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .base import CellError
 from .xlsx_xml import attrs, split_ref
@@ -27,23 +30,38 @@ _CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", 
 _HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is\b)")
 _TEXT_TYPES = {"s", "inlineStr", "str"}
 
+PEEK_BYTES = 1 << 18
+"""How much of a sheet part past its header row ``peek`` reads (256 KB, a few thousand rows)."""
+BLOCK_BYTES = 1 << 23
+"""The passes decompress a sheet part in blocks of about this size (8 MB), each ending after
+a whole row. Tests make both small, so that words further down and blocks are exercised."""
 
-def peek(zip_file: zipfile.ZipFile, part: str) -> set[str] | None:
+
+class Peeked(NamedTuple):
+    """What the first rows of a sheet part say about its columns (letters)."""
+
+    guess: set[str]
+    """Columns holding a text cell that looks like a number or a date (shared strings: any
+    text cell): a guess of which columns fastexcel will make text that may hide numbers."""
+    typed: set[str]
+    """Columns whose filled cells are all numbers or dates (``t`` absent or ``n``): a text cell
+    further down makes fastexcel turn such a column into text, so ``scan`` watches them."""
+
+
+def peek(zip_file: zipfile.ZipFile, part: str) -> Peeked | None:
     """None unless the sheet's first row with cells is row 1 and every filled cell in it is
-    text (read from the start of the part only); else the columns (letters) that hold a text
-    cell looking like a number or a date (shared strings: any text cell) in the rows read
-    with it: a guess of which columns fastexcel will make text that may hide numbers."""
+    text (read from the start of the part only); else what the rows read with it say."""
     data = b""
     with zip_file.open(part) as stream:
         while True:
-            chunk = stream.read(1 << 16)
+            chunk = stream.read(max(1, min(1 << 16, PEEK_BYTES)))
             data += chunk
             start = _ROW_START.search(data)
             if start and (start.group(2) or _ROW_END.search(data, start.end())):
                 break
             if not chunk or len(data) > 1 << 24:
                 return None
-        data += stream.read(1 << 18)
+        data += stream.read(PEEK_BYTES)
     a = attrs(start.group(1).decode("utf-8", "replace"))
     if start.group(2) or a.get("r", "1") != "1":
         return None
@@ -59,11 +77,16 @@ def peek(zip_file: zipfile.ZipFile, part: str) -> set[str] | None:
         filled += 1
     if not filled:
         return None
-    return {m.group(1).decode() for m in _TEXT_CELL.finditer(data, end.end())
-            if m.group(2) != b"inlineStr" or m.group(3) is None or _SHAPED.match(m.group(3))}
+    texts = list(_TEXT_CELL.finditer(data, end.end()))
+    guess = {m.group(1).decode() for m in texts
+             if m.group(2) != b"inlineStr" or m.group(3) is None or _SHAPED.match(m.group(3))}
+    typed = {x.decode() for x in _PLAIN_CELL.findall(data, end.end())} - {m.group(1).decode() for m in texts}
+    return Peeked(guess, typed)
 
 
 _TEXT_CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?\bt="(s|inlineStr|str)"[^>]*>(?:<is><t>([^<]*)</t>)?')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]+)\d+"(?![^>]*\bt="(?!n"))[^>]*><(?:f\b|v>)')
+"""A cell with a value and no ``t`` attribute but ``t="n"``: a number, or a date by its style."""
 _NUMBER = r"-?(?:\d+(?:\.\d*)?|inf|NaN)"
 NUMBER_SHOWN = rf"^{_NUMBER}$"
 """How fastexcel shows a number cell in a column it made text."""
@@ -73,20 +96,36 @@ holding such a value can hide cells that are not text, so only those are scanned
 _SHAPED = re.compile(SHOWN_NOT_TEXT.encode())
 
 
-def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bool = True
-         ) -> tuple[list[tuple[bytes, bytes, bytes, bytes]], list[tuple[tuple[int, int], CellError]]] | None:
-    """One pass over a sheet part: the cells of the ``letters`` columns that are not text
-    ((column letters, row, attributes, stored value), as bytes) and the error cells ((data
-    row from 1, sheet column), error). None when the part holds true/false cells, or when it
-    is written in a way this scan does not read (a cell without ``r="..."`` first, single
-    quotes, prefixed tags): then the tab is read row-wise. How cells are written is the
-    writer's, the same through the whole part, so that is checked on the first block.
-    ``errors=False``: only the cells of ``letters`` (a second pass)."""
+class Scanned(NamedTuple):
+    odd: list[tuple[bytes, bytes, bytes, bytes]]
+    """The cells of the scanned columns that are not text: (column letters, row, attributes,
+    stored value), as bytes."""
+    errors: list[tuple[tuple[int, int], CellError]]
+    """The error cells: ((data row from 1, sheet column), error)."""
+    worded: dict[str, int]
+    """The watched columns that hold a text cell, each with the block it was first found in:
+    from that block on, its cells that are not text are in ``odd``; the blocks before it need
+    a second pass (``scan(..., upto=block)``)."""
+
+
+def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bool = True,
+         watch: Iterable[str] = (), upto: int | None = None) -> Scanned | None:
+    """One pass over a sheet part: the cells of the ``letters`` columns that are not text,
+    the error cells, and which ``watch`` columns hold a text cell. None when the part holds
+    true/false cells, or when it is written in a way this scan does not read (a cell without
+    ``r="..."`` first, single quotes, prefixed tags): then the tab is read row-wise. How
+    cells are written is the writer's, the same through the whole part, so that is checked
+    on the first block. ``errors=False``: only the cells of ``letters`` (a second pass),
+    in the blocks before ``upto`` when given."""
     odd: list[tuple[bytes, bytes, bytes, bytes]] = []
     found: list[tuple[tuple[int, int], CellError]] = []
     first = errors
-    pattern = _odd_cells(letters) if letters else None
-    for block in _blocks(zip_file, part):
+    scanned = set(letters)
+    watched = set(watch) - scanned
+    worded: dict[str, int] = {}
+    for index, block in enumerate(_blocks(zip_file, part)):
+        if upto is not None and index >= upto:
+            break
         if first and (b"='" in block or b':c r="' in block or b"<c>" in block
                       or _SPACED.search(block) or block.count(b"<c ") != block.count(b'<c r="')):
             return None
@@ -96,9 +135,21 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
                 return None
             if b't="e"' in block:
                 found.extend(_errors_in(block))
-        if pattern is not None:
-            odd.extend(pattern.findall(block))
-    return odd, found
+        if watched:  # one pass for both; a watched column's text cells are rare
+            hits: set[str] = set()
+            for cell in _cells(tuple(sorted(scanned)), tuple(sorted(watched))).findall(block):
+                if cell[4]:
+                    hits.add(cell[4].decode())
+                else:
+                    odd.append(cell[:4])
+            if hits:  # from this block on, its cells are scanned like a text column's
+                odd.extend(_cells(tuple(sorted(hits)), ()).findall(block))
+                worded.update(dict.fromkeys(hits, index))
+                scanned |= hits
+                watched -= hits
+        elif scanned:
+            odd.extend(_cells(tuple(sorted(scanned)), ()).findall(block))
+    return Scanned(odd, found, worded)
 
 
 _MARKED = re.compile(rb't="[bde]"')
@@ -109,7 +160,7 @@ def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     carry = b""
     with zip_file.open(part) as stream:
         while True:
-            chunk = stream.read(1 << 23)
+            chunk = stream.read(BLOCK_BYTES)
             data = carry + chunk
             if not chunk:
                 cut = len(data)
@@ -129,10 +180,19 @@ cells (pretty-printed), comments, lower-case or absolute cell references, an att
 whose name ends in ``t``: the tab is read row-wise."""
 
 
-def _odd_cells(letters: list[str]) -> "re.Pattern[bytes]":
-    columns = b"|".join(x.encode() for x in sorted(letters, key=len, reverse=True))
-    return re.compile(rb'<c r="(' + columns + rb')(\d+)"(?![^>]*\bt="(?:s|inlineStr|str)")([^>]*)>'
-                      rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
+@functools.lru_cache(maxsize=64)
+def _cells(letters: tuple[str, ...], watch: tuple[str, ...]) -> "re.Pattern[bytes]":
+    """The cells of ``letters`` that are not text, as (letters, row, attributes, stored
+    value); with ``watch``, also the text cells of those columns, as a fifth group (the
+    header row excepted)."""
+    def alternatives(names: tuple[str, ...]) -> bytes:
+        return b"|".join(x.encode() for x in sorted(names, key=len, reverse=True)) or b"(?!)"
+
+    odd = (rb"(" + alternatives(letters) + rb')(\d+)"(?![^>]*\bt="(?:s|inlineStr|str)")([^>]*)>'
+           rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
+    if not watch:
+        return re.compile(rb'<c r="' + odd)
+    return re.compile(rb'<c r="(?:' + odd + rb"|(" + alternatives(watch) + rb')(?!1")\d+"[^>]*?\bt="(?:s|inlineStr|str)")')
 
 
 T_ATTR = re.compile(rb'\bt="([^"]*)"')
