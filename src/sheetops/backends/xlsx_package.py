@@ -267,6 +267,7 @@ class Package:
         info = zipfile.ZipInfo(name, old.date_time if old else FIXED_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o600 << 16
+        at_level(info, out)
         with out.open(info, "w") as sink:
             for chunk in [content] if isinstance(content, bytes) else ahead(content()):
                 sink.write(chunk)
@@ -330,6 +331,15 @@ def _copy_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.Zip
         _copy_recompressed(source, info, out)
 
 
+def at_level(info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Give ``info`` the deflate level of ``out``. ``ZipFile.open(info, "w")`` does not: an
+    entry opened with its own ``ZipInfo`` is deflated at zlib's default level 6, whatever
+    ``compresslevel`` the ``ZipFile`` was made with (only ``write``/``writestr`` and
+    ``open(name)`` pass it on). Python 3.13 names the attribute ``compress_level``."""
+    setattr(info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level") else "_compresslevel",
+            out.compresslevel)
+
+
 def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> bool:
     """Copy the stored (compressed) bytes of an entry. This uses zipfile's writer state
     (``start_dir``, ``_writecheck``, ``_didModify``) the way ``ZipFile.open(mode="w")``
@@ -376,6 +386,7 @@ def _copy_recompressed(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipf
     clone.external_attr = info.external_attr
     clone.comment = info.comment
     clone.file_size = info.file_size
+    at_level(clone, out)
     with source.open(info) as src, out.open(clone, "w") as sink:
         for chunk in _chunks(src):
             sink.write(chunk)
