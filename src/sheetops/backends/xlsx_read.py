@@ -198,9 +198,12 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, s
     words = _refused_words(refused, infos, found.errors)
     if words is None:
         return None
-    texts = {column_letter(i): i for i, a in arrays.items()
+    scanned = guess | set(found.worded)
+    # text columns that may hide cells that are not text; a scanned one counts as such
+    # without looking (its cells that are not text are in ``odd``, all of them)
+    texts = {letter: i for i, a in arrays.items()
              if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
-             and pc.any(pc.match_substring_regex(a, SHOWN_NOT_TEXT)).as_py()}
+             and ((letter := column_letter(i)) in scanned or pc.any(pc.match_substring_regex(a, SHOWN_NOT_TEXT)).as_py())}
     odd, errors = found.odd, found.errors
     for again in early:
         if again is None:
@@ -212,16 +215,15 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, s
         if again is None:
             return None
         odd += again.odd
-    if any(g not in texts for g in guess | set(found.worded)):  # scanned, came typed: its cells are its own
+    if any(g not in texts for g in scanned):  # scanned, came typed: its cells are its own
         wanted = {k.encode() for k in texts}
         odd = [cell for cell in odd if cell[0] in wanted]
     cells: dict[int, list[RawCell]] = {}
     for col, (rows, values) in _odd_values(odd, texts, arrays).items():
         if values is None:
             return None
-        mixed = np.array(arrays[col].to_pylist(), dtype=object)
-        mixed[rows - 1] = values
-        cells[col] = mixed.tolist()
+        if len(rows):  # none: only error cells, put in below
+            cells[col] = _put_back(arrays[col], rows - 1, values)
     # typed words in columns of numbers or dates, then error cells: one cell each
     for (row, col), value in [*words.items(), *errors]:
         if col not in arrays or not 1 <= row <= len(arrays[col]):
@@ -306,9 +308,10 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
     out: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
     if not odd:
         return out
-    letters, row_texts, attributes, stored_texts = (np.array(x) for x in zip(*odd))
-    kinds = {a: _kind(a) for a in set(attributes.tolist())}
-    kind = np.array([kinds[a] for a in attributes.tolist()], dtype=object)
+    table = np.array(odd)  # one 2-D bytes array: faster than four from zip(*odd)
+    letters, row_texts, attributes, stored_texts = (table[:, i] for i in range(4))
+    distinct, which = np.unique(attributes, return_inverse=True)
+    kind = np.array([_kind(a) for a in distinct.tolist()], dtype=object)[which.reshape(-1)]
     numbers = (kind == "n") & (stored_texts != b"")
     for letter in set(letters.tolist()):
         col = texts[letter.decode()]
@@ -347,6 +350,27 @@ def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, i
             values = np.concatenate([values, np.full(int(blank.sum()), None, dtype=object)])
         out[col] = (rows, values)
     return out
+
+
+def _put_back(shown: "pa.Array", at: np.ndarray, values: np.ndarray) -> list[RawCell]:
+    """A text column's cells as the row-wise read gives them: ``values`` at the 0-based rows
+    ``at``, fastexcel's text everywhere else. A column of numbers with a typed word (most
+    cells in ``at``) takes only its few other cells from the text."""
+    import pyarrow as pa
+
+    if 2 * len(at) < len(shown):
+        mixed = np.array(shown.to_pylist(), dtype=object)
+    else:
+        mixed = np.full(len(shown), None, dtype=object)
+        others = shown.is_valid().to_numpy(zero_copy_only=False).copy()
+        others[at] = False
+        where = np.flatnonzero(others)
+        if where.size:
+            texts = np.empty(where.size, dtype=object)
+            texts[:] = shown.take(pa.array(where)).to_pylist()
+            mixed[where] = texts
+    mixed[at] = values
+    return mixed.tolist()
 
 
 def _kind(attributes: bytes) -> str:
