@@ -1,6 +1,6 @@
 """SheetOps against the I/O floor (issue #21): refresh, unchanged refresh and import, as ratios.
 
-    PYTHONPATH=src .venv/bin/python bench/bench_floor.py 100000 1000000
+    PYTHONPATH=src .venv/bin/python bench/bench_floor.py [--rounds R] 100000 1000000
 
 Needs the bench-only extras (``pip install -e '.[bench]'``: fastexcel and rustpy-xlsxwriter);
 without them it says so and exits 2. They are never runtime dependencies of SheetOps.
@@ -38,6 +38,11 @@ What is timed:
 * **Floor import**: ``pandas.read_csv(csv, engine="pyarrow")`` and that frame (the export's own
   30 columns, as read) written as an Orders tab into a new ``.xlsx`` by
   ``rustpy_xlsxwriter.write_worksheet``.
+
+``--rounds R`` measures the refresh and the import R times each, SheetOps and the floor taking
+turns (each on a fresh copy), and reports the run with the median time of each, with the
+fastest and slowest below the table: the floor's own time moves by 20-30 % between runs on
+this machine, so one run each can mislead.
 
 Targets (issue #21): refresh <= 1.5x the floor's time with peak memory <= 1.3x the floor's;
 unchanged refresh <= 0.3x the first run; import <= 2x the floor's time with peak memory
@@ -184,7 +189,16 @@ def _cli(*args: str) -> None:
                    env={"PYTHONPATH": str(SRC), "PATH": ""})
 
 
-def measure(n: int, tmp: Path) -> dict[str, dict[str, float]]:
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median time (of an odd number of runs; the lower middle of an even
+    one), with the fastest and slowest times of all of them."""
+    ranked = sorted(runs, key=lambda r: r["seconds"])
+    chosen = dict(ranked[(len(ranked) - 1) // 2])
+    chosen["fastest"], chosen["slowest"] = ranked[0]["seconds"], ranked[-1]["seconds"]
+    return chosen
+
+
+def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, float]]:
     sys.path.insert(0, str(SRC))  # bench_import imports sheetops
     from bench_import import generate
 
@@ -199,6 +213,7 @@ def measure(n: int, tmp: Path) -> dict[str, dict[str, float]]:
     ran = tmp / "sheetops.xlsx"
     shutil.copy(demo, ran)
     r: dict[str, dict[str, float]] = {"refresh": _child(n, "sheetops_refresh", ran)}
+    ours, floors = [r["refresh"]], []
     results = tmp / "results"
     results.mkdir()
     snapshot = tmp / "refreshed-once.xlsx"
@@ -206,17 +221,27 @@ def measure(n: int, tmp: Path) -> dict[str, dict[str, float]]:
     _child(n, "prepare", snapshot, results)
     snapshot.unlink()
     floor_in = tmp / "floor-input.xlsx"
-    shutil.copy(demo, floor_in)
-    r["floor_refresh"] = _child(n, "floor_refresh", floor_in, results, tmp / "floor-refresh.xlsx")
+    for round_ in range(rounds):  # the two take turns, so a machine that slows down slows both
+        if round_:
+            again = tmp / "sheetops-again.xlsx"
+            shutil.copy(demo, again)
+            ours.append(_child(n, "sheetops_refresh", again))
+            again.unlink()
+        shutil.copy(demo, floor_in)
+        floors.append(_child(n, "floor_refresh", floor_in, results, tmp / "floor-refresh.xlsx"))
+    r["refresh"], r["floor_refresh"] = _median(ours), _median(floors)
     r["unchanged"] = _child(n, "sheetops_refresh", ran)
     for f in (ran, floor_in, tmp / "floor-refresh.xlsx"):
         f.unlink()
     shutil.rmtree(results)
 
-    target = tmp / "import.xlsx"
-    shutil.copy(template, target)
-    r["import"] = _child(n, "sheetops_import", target, csv)
-    r["floor_import"] = _child(n, "floor_import", csv, tmp / "floor-import.xlsx")
+    imports, floor_imports = [], []
+    for _ in range(rounds):
+        target = tmp / "import.xlsx"
+        shutil.copy(template, target)
+        imports.append(_child(n, "sheetops_import", target, csv))
+        floor_imports.append(_child(n, "floor_import", csv, tmp / "floor-import.xlsx"))
+    r["import"], r["floor_import"] = _median(imports), _median(floor_imports)
     return r
 
 
@@ -231,7 +256,7 @@ def _row(work: str, n: int, ours: dict[str, float], base: dict[str, float], base
             f"{ours['peak_mib']:,.0f} | {base['peak_mib']:,.0f}{base_label} | {mem:.2f} | {target} | {met} |")
 
 
-def main(sizes: list[int]) -> int:
+def main(sizes: list[int], rounds: int = 1) -> int:
     missing = [m for m in EXTRAS if importlib.util.find_spec(m) is None]
     if missing:
         print(f"bench_floor.py needs the bench-only extras fastexcel and rustpy-xlsxwriter (missing: "
@@ -239,15 +264,22 @@ def main(sizes: list[int]) -> int:
         return 2
     lines = ["| work | N | SheetOps s | floor s | ratio | SheetOps peak MiB | floor peak MiB | memory ratio "
              "| target | met? |", "|---|---|---|---|---|---|---|---|---|---|"]
+    spreads = []
     for n in sizes:
         with tempfile.TemporaryDirectory() as folder:
-            r = measure(n, Path(folder))
+            r = measure(n, Path(folder), rounds)
+        spreads.append((n, r))
         lines.append(_row("refresh", n, r["refresh"], r["floor_refresh"], "", "≤ 1.5× time, ≤ 1.3× memory",
                           1.5, 1.3))
         lines.append(_row("unchanged refresh", n, r["unchanged"], r["refresh"], " (first run)",
                           "≤ 0.3× first run", 0.3, None))
         lines.append(_row("import", n, r["import"], r["floor_import"], "", "≤ 2× time, ≤ 1.5× memory", 2.0, 1.5))
     print("\n".join(lines))
+    if rounds > 1:
+        print(f"\nMedians of {rounds} runs each (SheetOps and the floor taking turns); fastest–slowest:")
+        for n, r in spreads:
+            print(f"- {n:,}: " + "; ".join(f"{k.replace('_', ' ')} {v['fastest']:.1f}–{v['slowest']:.1f} s"
+                                          for k, v in r.items() if "fastest" in v))
     return 0
 
 
@@ -255,4 +287,10 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         print(json.dumps(CHILDREN[sys.argv[2]](*sys.argv[3:])))
     else:
-        sys.exit(main([int(a) for a in sys.argv[1:]] or [100_000]))
+        args = sys.argv[1:]
+        rounds = 1
+        if "--rounds" in args:
+            at = args.index("--rounds")
+            rounds = int(args[at + 1])
+            del args[at:at + 2]
+        sys.exit(main([int(a) for a in args] or [100_000], rounds))
