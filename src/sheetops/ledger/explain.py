@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import money_text, rate_text
+from ..workbook.tables import STR
 from ..workbook.validate import Program
 
 EXPLAIN_COLUMNS = ["Period start", "Order date", "Settled date", "Product ID", "Product", "Why"]
@@ -42,11 +43,10 @@ def _order_facts(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
     orders = program.orders.frame
     if orders.empty or lines.empty:
         return pd.DataFrame({c: [None] * len(lines) for c in ORDER_FACTS})
-    # each line's order row, found by one hash lookup on "Order ID|SKU ID" joined in Arrow
-    index = pd.Index(_keys(orders))
-    first = np.flatnonzero(~index.duplicated(keep="first"))  # a repeated line: its first row, as the checks do
-    found = index[first].get_indexer(_keys(lines))
-    where = np.where(found >= 0, first[np.maximum(found, 0)] if len(first) else 0, -1)
+    # each line's order row, found by one hash lookup of "Order ID|SKU ID" in Arrow; a repeated
+    # line: its first row, as the checks do
+    found = pc.index_in(_keys(lines), value_set=_keys(orders))
+    where = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     is_order = (where >= 0) & lines["Order ID"].notna().to_numpy()
     at = np.maximum(where, 0)
     out = pd.DataFrame(index=lines.index)
@@ -54,18 +54,29 @@ def _order_facts(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
         values = pd.to_datetime(orders[c], errors="coerce").to_numpy(dtype="datetime64[ns]")
         out[c] = np.where(is_order, values[at] if len(values) else np.datetime64("NaT"), np.datetime64("NaT"))
     for c in ("Product ID", "Product"):
-        values = orders[c].astype(object).to_numpy()
-        picked = values[at] if len(values) else np.full(len(lines), None, dtype=object)
+        if orders[c].dtype == STR:  # checked text: only the lines' own values become Python text
+            picked = _arrow_text(orders[c]).take(pa.array(at)).to_numpy(zero_copy_only=False)
+        else:
+            values = orders[c].astype(object).to_numpy()
+            picked = values[at] if len(values) else np.full(len(lines), None, dtype=object)
         out[c] = pd.Series(picked, index=lines.index, dtype=object).where(is_order & pd.notna(picked), None)
     return out
 
 
-def _keys(frame: pd.DataFrame) -> np.ndarray:
+def _arrow_text(column: pd.Series) -> pa.Array:
+    """A column of checked text as one Arrow array (nulls for blanks), without Python objects."""
+    array = pa.array(column)
+    if isinstance(array, pa.ChunkedArray):
+        array = pa.concat_arrays(array.chunks) if array.num_chunks else pa.array([], pa.string())
+    return array.cast(pa.large_string())
+
+
+def _keys(frame: pd.DataFrame) -> pa.Array:
     """``Order ID|SKU ID`` of every row (blank parts as empty text), joined in Arrow."""
-    parts = [pc.fill_null(pa.array(frame[c].astype(object).where(frame[c].notna(), None), type=pa.large_string()), "")
+    parts = [pc.fill_null(_arrow_text(frame[c]) if frame[c].dtype == STR else
+                          pa.array(frame[c].astype(object).where(frame[c].notna(), None), type=pa.large_string()), "")
              for c in ("Order ID", "SKU ID")]
-    joined = pc.binary_join_element_wise(parts[0], parts[1], pa.scalar("|", pa.large_string()))
-    return joined.to_numpy(zero_copy_only=False)
+    return pc.binary_join_element_wise(parts[0], parts[1], pa.scalar("|", pa.large_string()))
 
 
 def _why(lines: pd.DataFrame, program: Program) -> pd.Series:

@@ -238,8 +238,11 @@ def _blanks(col: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
     if kind == "string":
         strings = col.astype("string[pyarrow]")
         blank = blank | strings.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
-    elif kind in ("mixed", "mixed-integer"):
-        blank = blank | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+    elif kind in ("mixed", "mixed-integer"):  # text cells of only spaces, looked at one by one
+        values = col.to_numpy(dtype=object)
+        text = np.flatnonzero(np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values)))
+        blank = blank.copy()
+        blank[text] |= np.fromiter((not values[i].strip() for i in text.tolist()), dtype=bool, count=len(text))
     return blank, strings
 
 
