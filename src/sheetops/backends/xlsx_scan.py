@@ -13,8 +13,11 @@ calamine reader gives as the row-wise read needs them (``xlsx_read`` uses these)
 from __future__ import annotations
 
 import functools
+import os
 import re
+import struct
 import zipfile
+import zlib
 from typing import Iterable, Iterator, NamedTuple
 
 from .base import CellError
@@ -158,19 +161,65 @@ _MARKED = re.compile(rb't="[bde]"')
 def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """A sheet part decompressed in blocks of about 8 MB, each ending after a whole row."""
     carry = b""
-    with zip_file.open(part) as stream:
-        while True:
-            chunk = stream.read(BLOCK_BYTES)
-            data = carry + chunk
-            if not chunk:
-                cut = len(data)
-            else:
-                cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
-            block, carry = data[:cut], data[cut:]
-            if block:
-                yield block
-            if not chunk:
-                return
+    chunks = _inflated(zip_file, part)
+    while True:
+        chunk = next(chunks, b"")
+        data = carry + chunk
+        if not chunk:
+            cut = len(data)
+        else:
+            cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
+        block, carry = data[:cut], data[cut:]
+        if block:
+            yield block
+        if not chunk:
+            return
+
+
+def _inflated(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's bytes in pieces of at most ``BLOCK_BYTES``. Read straight from the open file
+    (``os.pread``: the zip's own file position is left alone) and inflated here, without
+    zipfile's CRC check: these passes only look, and the reader that makes the cells
+    (fastexcel, calamine) checks the part. zipfile's own reader where that cannot be done."""
+    info = zip_file.getinfo(part)
+    fileno = _fileno(zip_file)
+    if fileno is None or info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with zip_file.open(part) as stream:
+            while chunk := stream.read(BLOCK_BYTES):
+                yield chunk
+        return
+    header = os.pread(fileno, 30, info.header_offset)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"{part}: bad local header")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    at, left = info.header_offset + 30 + name_len + extra_len, info.compress_size
+    inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    while left:
+        raw = os.pread(fileno, min(left, 1 << 22), at)
+        if not raw:
+            raise zipfile.BadZipFile(f"{part} is truncated")
+        at, left = at + len(raw), left - len(raw)
+        while raw:
+            if inflate is None:
+                yield raw[:BLOCK_BYTES]
+                raw = raw[BLOCK_BYTES:]
+                continue
+            out = inflate.decompress(raw, BLOCK_BYTES)
+            raw = inflate.unconsumed_tail
+            if out:
+                yield out
+    if inflate is not None and (rest := inflate.flush()):
+        yield rest
+
+
+def _fileno(zip_file: zipfile.ZipFile) -> int | None:
+    """The descriptor of the file the zip was opened from, where ``os.pread`` can use it."""
+    if not hasattr(os, "pread"):  # Windows
+        return None
+    try:
+        return zip_file.fp.fileno() if zip_file.fp is not None else None
+    except (AttributeError, OSError, ValueError):  # a zip opened from memory
+        return None
 
 
 _SPACED = re.compile(rb"<(?:c|v|f|row)\b[^>]*>[ \t\r\n]+<|</(?:v|f|c|is|row)>[ \t\r\n]+<"
@@ -184,7 +233,9 @@ whose name ends in ``t``: the tab is read row-wise."""
 def _cells(letters: tuple[str, ...], watch: tuple[str, ...]) -> "re.Pattern[bytes]":
     """The cells of ``letters`` that are not text, as (letters, row, attributes, stored
     value); with ``watch``, also the text cells of those columns, as a fifth group (the
-    header row excepted)."""
+    header row excepted), written as Excel and this tool write them (``s`` before ``t``, no
+    other attribute): a text cell written otherwise is not seen here, and its column is then
+    read by a pass after fastexcel, as any column that turns out text."""
     def alternatives(names: tuple[str, ...]) -> bytes:
         return b"|".join(x.encode() for x in sorted(names, key=len, reverse=True)) or b"(?!)"
 
@@ -192,7 +243,7 @@ def _cells(letters: tuple[str, ...], watch: tuple[str, ...]) -> "re.Pattern[byte
            rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>")
     if not watch:
         return re.compile(rb'<c r="' + odd)
-    return re.compile(rb'<c r="(?:' + odd + rb"|(" + alternatives(watch) + rb')(?!1")\d+"[^>]*?\bt="(?:s|inlineStr|str)")')
+    return re.compile(rb'<c r="(?:' + odd + rb"|(" + alternatives(watch) + rb')(?!1")\d+"(?: s="\d+")? t="(?:s|inlineStr|str)")')
 
 
 T_ATTR = re.compile(rb'\bt="([^"]*)"')
