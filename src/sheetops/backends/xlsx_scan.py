@@ -35,6 +35,9 @@ _TEXT_TYPES = {"s", "inlineStr", "str"}
 
 PEEK_BYTES = 1 << 18
 """How much of a sheet part past its header row ``peek`` reads (256 KB, a few thousand rows)."""
+SAMPLE_BYTES = 1 << 20
+"""How much of a part's first block the look for XML written in unusual ways (``_SPACED``)
+reads: 1 MB, thousands of cells; a writer's habits show from its first rows."""
 BLOCK_BYTES = 1 << 23
 """The passes decompress a sheet part in blocks of about this size (8 MB), each ending after
 a whole row. Tests make both small, so that words further down and blocks are exercised."""
@@ -118,8 +121,9 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
     true/false cells, or when it is written in a way this scan does not read (a cell without
     ``r="..."`` first, single quotes, prefixed tags): then the tab is read row-wise. How
     cells are written is the writer's, the same through the whole part, so that is checked
-    on the first block. ``errors=False``: only the cells of ``letters`` (a second pass),
-    in the blocks before ``upto`` when given."""
+    on the first block (the costlier look, ``_SPACED``, on its first ``SAMPLE_BYTES``).
+    ``errors=False``: only the cells of ``letters`` (a second pass), in the blocks before
+    ``upto`` when given."""
     odd: list[tuple[bytes, bytes, bytes, bytes]] = []
     found: list[tuple[tuple[int, int], CellError]] = []
     first = errors
@@ -130,7 +134,7 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
         if upto is not None and index >= upto:
             break
         if first and (b"='" in block or b':c r="' in block or b"<c>" in block
-                      or _SPACED.search(block) or block.count(b"<c ") != block.count(b'<c r="')):
+                      or _SPACED.search(block, 0, SAMPLE_BYTES) or block.count(b"<c ") != block.count(b'<c r="')):
             return None
         first = False
         if errors and _MARKED.search(block):  # rare: one search for the three marks first

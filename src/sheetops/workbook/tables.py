@@ -230,20 +230,34 @@ def _blanks(col: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
     (Masks are numpy arrays: a pandas boolean Series costs more to make than to use here.)"""
     blank = col.isna().to_numpy()
     if col.dtype == STR:
-        return blank | col.str.strip().eq("").to_numpy(dtype=bool, na_value=False), col
+        return blank | _only_spaces(col), col
     if col.dtype.kind in "fM":
         return blank, None
     kind = pd.api.types.infer_dtype(col, skipna=True)
     strings = None
     if kind == "string":
         strings = col.astype("string[pyarrow]")
-        blank = blank | strings.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+        blank = blank | _only_spaces(strings)
     elif kind in ("mixed", "mixed-integer"):  # text cells of only spaces, looked at one by one
         values = col.to_numpy(dtype=object)
         text = np.flatnonzero(np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values)))
         blank = blank.copy()
         blank[text] |= np.fromiter((not values[i].strip() for i in text.tolist()), dtype=bool, count=len(text))
     return blank, strings
+
+
+def _only_spaces(col: pd.Series) -> np.ndarray:
+    """Which cells of Arrow text are empty or only white space: what ``.str.strip() == ""``
+    gives (Arrow's own white space, checked on every code point), without making the
+    stripped text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(col)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    spaces = pc.fill_null(pc.or_(pc.utf8_is_space(array), pc.equal(array, "")), False)
+    return np.asarray(spaces.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 Parser = Callable[[Any], Parsed[Any]]
@@ -398,7 +412,19 @@ def parse_column(col: ColumnSpec, raw: pd.Series, settings: Settings,
 
 
 def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:
-    """Match keys for handles (no @, case-folded) or codes (case-folded)."""
+    """Match keys for handles (no @, case-folded) or codes (case-folded). A long column of
+    checked text repeats a few hundred names: each distinct one is keyed once (case-folding
+    is a Python call per value), and the keys are put in place by an Arrow take."""
+    if values.dtype == STR and len(values) > 1000:
+        codes, distinct = pd.factorize(values)
+        if 4 * len(distinct) < len(values):
+            keys = _keys_of(pd.Series(np.append(distinct.to_numpy(dtype=object), np.nan), dtype=STR), kind)
+            at = np.where(codes < 0, len(distinct), codes)  # a blank's key is that of the added blank
+            return pd.Series(keys.array.take(at), index=values.index)
+    return _keys_of(values, kind)
+
+
+def _keys_of(values: pd.Series, kind: str) -> pd.Series:
     if values.dtype == STR:  # checked text (the usual case): blanks to "" without a round trip through objects
         s = values.fillna("").str.strip()
     else:
