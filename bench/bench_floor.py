@@ -41,8 +41,10 @@ What is timed:
 
 ``--rounds R`` measures the refresh and the import R times each, SheetOps and the floor taking
 turns (each on a fresh copy), and reports the run with the median time of each, with the
-fastest and slowest below the table: the floor's own time moves by 20-30 % between runs on
-this machine, so one run each can mislead.
+fastest and slowest below the table, and the ratio of each round (the two measured one after
+the other) with its median: the machine's speed drifts by 20-40 % during a benchmark here
+(CPU seconds move with it), so one run each can mislead. With rounds, the table's ratio is
+that median of the rounds' ratios.
 
 Targets (issue #21): refresh <= 1.5x the floor's time with peak memory <= 1.3x the floor's;
 unchanged refresh <= 0.3x the first run; import <= 2x the floor's time with peak memory
@@ -57,11 +59,13 @@ import importlib.util
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -189,7 +193,7 @@ def _cli(*args: str) -> None:
                    env={"PYTHONPATH": str(SRC), "PATH": ""})
 
 
-def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+def _median(runs: list[dict[str, float]]) -> dict[str, Any]:
     """The run with the median time (of an odd number of runs; the lower middle of an even
     one), with the fastest and slowest times of all of them."""
     ranked = sorted(runs, key=lambda r: r["seconds"])
@@ -198,7 +202,13 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return chosen
 
 
-def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, float]]:
+def _pairs(ours: list[dict[str, float]], floors: list[dict[str, float]]) -> list[float]:
+    """SheetOps/floor of each round, the two measured one after the other: steadier than the
+    ratio of the medians when the machine's speed drifts during the benchmark."""
+    return sorted(a["seconds"] / b["seconds"] for a, b in zip(ours, floors))
+
+
+def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, Any]]:
     sys.path.insert(0, str(SRC))  # bench_import imports sheetops
     from bench_import import generate
 
@@ -212,7 +222,7 @@ def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, float]]:
 
     ran = tmp / "sheetops.xlsx"
     shutil.copy(demo, ran)
-    r: dict[str, dict[str, float]] = {"refresh": _child(n, "sheetops_refresh", ran)}
+    r: dict[str, dict[str, Any]] = {"refresh": _child(n, "sheetops_refresh", ran)}
     ours, floors = [r["refresh"]], []
     results = tmp / "results"
     results.mkdir()
@@ -230,6 +240,7 @@ def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, float]]:
         shutil.copy(demo, floor_in)
         floors.append(_child(n, "floor_refresh", floor_in, results, tmp / "floor-refresh.xlsx"))
     r["refresh"], r["floor_refresh"] = _median(ours), _median(floors)
+    r["refresh"]["pairs"] = _pairs(ours, floors)
     r["unchanged"] = _child(n, "sheetops_refresh", ran)
     for f in (ran, floor_in, tmp / "floor-refresh.xlsx"):
         f.unlink()
@@ -242,12 +253,14 @@ def measure(n: int, tmp: Path, rounds: int = 1) -> dict[str, dict[str, float]]:
         imports.append(_child(n, "sheetops_import", target, csv))
         floor_imports.append(_child(n, "floor_import", csv, tmp / "floor-import.xlsx"))
     r["import"], r["floor_import"] = _median(imports), _median(floor_imports)
+    r["import"]["pairs"] = _pairs(imports, floor_imports)
     return r
 
 
-def _row(work: str, n: int, ours: dict[str, float], base: dict[str, float], base_label: str,
+def _row(work: str, n: int, ours: dict[str, Any], base: dict[str, Any], base_label: str,
          target: str, max_time: float, max_mem: float | None) -> str:
-    ratio = ours["seconds"] / base["seconds"]
+    pairs = ours.get("pairs")  # several rounds: the median of the rounds' own ratios
+    ratio = statistics.median(pairs) if isinstance(pairs, list) else ours["seconds"] / base["seconds"]
     mem = ours["peak_mib"] / base["peak_mib"]
     misses = [what for what, bad in (("time", ratio > max_time), ("memory", max_mem is not None and mem > max_mem))
               if bad]
@@ -280,6 +293,10 @@ def main(sizes: list[int], rounds: int = 1) -> int:
         for n, r in spreads:
             print(f"- {n:,}: " + "; ".join(f"{k.replace('_', ' ')} {v['fastest']:.1f}–{v['slowest']:.1f} s"
                                           for k, v in r.items() if "fastest" in v))
+            for work in ("refresh", "import"):
+                pairs = r[work]["pairs"]
+                print(f"- {n:,}: {work}, SheetOps/floor round by round: "
+                      + ", ".join(f"{x:.2f}" for x in pairs) + f" (median {statistics.median(pairs):.2f})")
     return 0
 
 
