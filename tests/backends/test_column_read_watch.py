@@ -120,3 +120,70 @@ def test_small_blocks_read_the_same_cells_as_the_row_read(tmp_path: Path, tiny: 
     fast, slow = _both(path)
     assert list(fast["T"]) == slow["T"]
     assert len(fast["T"]) == len(slow["T"])
+
+
+def _stored_sheet(tmp_path: Path, rows: int) -> Path:
+    """A workbook whose one large sheet part is stored (not deflated), so its bytes can be damaged."""
+    from .test_column_read_edges import _book, _text
+
+    data = ['<row r="1">' + _text("A1", "Order ID") + _text("B1", "GMV") + "</row>"]
+    data += [f'<row r="{r}">' + _text(f"A{r}", f"A{r}") + f'<c r="B{r}"><v>{r}.5</v></c></row>' for r in range(2, rows + 2)]
+    src = _book(tmp_path / "src.xlsx", "".join(data))
+    out = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w") as w:
+        for info in z.infolist():
+            stored = info.filename.endswith("sheet1.xml")
+            w.writestr(info.filename, z.read(info.filename),
+                       compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    return out
+
+
+@pytest.mark.parametrize("damage", ["a value", "the CRC"])
+def test_a_damaged_sheet_part_is_refused_not_read_with_wrong_values(tmp_path: Path, damage: str) -> None:
+    """The pass over the XML reads the part itself (os.pread) and checks its CRC-32 as zipfile
+    does: a value changed on disk is an error, as it always was, never a wrong amount."""
+    from sheetops.backends.xlsx_book import Book
+    from sheetops.backends.xlsx_package import Package
+    from sheetops.backends.xlsx_read import read_grids
+
+    path = _stored_sheet(tmp_path, 30_000)
+    raw = bytearray(path.read_bytes())
+    if damage == "a value":
+        at = raw.index(b"<v>20000.5</v>")
+        raw[at + 3] = ord("9")  # 20000.5 -> 90000.5
+    else:
+        with zipfile.ZipFile(path) as z:
+            offset = z.getinfo("xl/worksheets/sheet1.xml").header_offset
+        raw[offset + 14] ^= 0xFF  # the CRC-32 in the local header...
+        central = raw.rindex(b"xl/worksheets/sheet1.xml", 0, len(raw)) - 46  # ...and in the directory
+        raw[central + 16] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    pkg = Package(path)
+    try:
+        parts = {s.name: s.part for s in Book(pkg).sheets() if s.is_worksheet}
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            read_grids(path, pkg.zip, parts, min_bytes=0)
+    finally:
+        pkg.close()
+
+
+@pytest.mark.parametrize("kind", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+@pytest.mark.parametrize("block", [300, None])
+def test_the_pass_reads_the_same_pieces_as_zipfile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: int,
+                                                   block: int | None) -> None:
+    """Blocks are cut where zipfile's ``read(BLOCK_BYTES)`` would cut them, so a first block and
+    the block numbers of two passes are what they always were (the part is read from disk 4 MB
+    at a time: a stored part of more than that must still come in whole blocks)."""
+    rows = 400 if block else 220_000  # the real block size: a part larger than one 4 MB read
+    payload = b"".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'.encode() for r in range(1, rows))
+    if block:
+        monkeypatch.setattr(xlsx_scan, "BLOCK_BYTES", block)
+    path = tmp_path / "z.zip"
+    with zipfile.ZipFile(path, "w", kind) as z:
+        z.writestr("xl/worksheets/sheet1.xml", payload)
+    with zipfile.ZipFile(path) as z:
+        with z.open("xl/worksheets/sheet1.xml") as stream:
+            expected = list(iter(lambda: stream.read(xlsx_scan.BLOCK_BYTES), b""))
+        got = list(xlsx_scan._inflated(z, "xl/worksheets/sheet1.xml"))
+    assert [len(x) for x in got] == [len(x) for x in expected] and got == expected
+    assert len(expected) > 1

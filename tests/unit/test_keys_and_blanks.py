@@ -17,11 +17,11 @@ NAMES = st.one_of(st.none(), st.sampled_from(["@Ana", " bo ", "ANA", "Straße", 
 
 @settings(max_examples=40, deadline=None)
 @given(names=st.lists(NAMES, min_size=1, max_size=30), rows=st.integers(1001, 3000), seed=st.integers(0, 2**32 - 1),
-       kind=st.sampled_from(["handle", "code"]), start=st.integers(0, 5))
+       kind=st.sampled_from(["handle", "code"]), start=st.integers(0, 5), name=st.sampled_from([None, "Creator"]))
 def test_keys_made_per_distinct_name_are_the_keys_made_per_value(names: list[str | None], rows: int, seed: int,
-                                                                   kind: str, start: int) -> None:
+                                                                   kind: str, start: int, name: str | None) -> None:
     picks = np.random.default_rng(seed).integers(0, len(names), rows)
-    values = pd.Series([names[i] for i in picks], dtype=STR, index=range(start, start + rows))
+    values = pd.Series([names[i] for i in picks], dtype=STR, index=range(start, start + rows), name=name)
     pd.testing.assert_series_equal(key_series(values, kind), _keys_of(values, kind))
 
 

@@ -35,9 +35,6 @@ _TEXT_TYPES = {"s", "inlineStr", "str"}
 
 PEEK_BYTES = 1 << 18
 """How much of a sheet part past its header row ``peek`` reads (256 KB, a few thousand rows)."""
-SAMPLE_BYTES = 1 << 20
-"""How much of a part's first block the look for XML written in unusual ways (``_SPACED``)
-reads: 1 MB, thousands of cells; a writer's habits show from its first rows."""
 BLOCK_BYTES = 1 << 23
 """The passes decompress a sheet part in blocks of about this size (8 MB), each ending after
 a whole row. Tests make both small, so that words further down and blocks are exercised."""
@@ -121,9 +118,8 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
     true/false cells, or when it is written in a way this scan does not read (a cell without
     ``r="..."`` first, single quotes, prefixed tags): then the tab is read row-wise. How
     cells are written is the writer's, the same through the whole part, so that is checked
-    on the first block (the costlier look, ``_SPACED``, on its first ``SAMPLE_BYTES``).
-    ``errors=False``: only the cells of ``letters`` (a second pass), in the blocks before
-    ``upto`` when given."""
+    on the first block. ``errors=False``: only the cells of ``letters`` (a second pass), in
+    the blocks before ``upto`` when given."""
     odd: list[tuple[bytes, bytes, bytes, bytes]] = []
     found: list[tuple[tuple[int, int], CellError]] = []
     first = errors
@@ -134,7 +130,7 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
         if upto is not None and index >= upto:
             break
         if first and (b"='" in block or b':c r="' in block or b"<c>" in block
-                      or _SPACED.search(block, 0, SAMPLE_BYTES) or block.count(b"<c ") != block.count(b'<c r="')):
+                      or _SPACED.search(block) or block.count(b"<c ") != block.count(b'<c r="')):
             return None
         first = False
         if errors and _MARKED.search(block):  # rare: one search for the three marks first
@@ -181,10 +177,12 @@ def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
 
 
 def _inflated(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
-    """The part's bytes in pieces of at most ``BLOCK_BYTES``. Read straight from the open file
-    (``os.pread``: the zip's own file position is left alone) and inflated here, without
-    zipfile's CRC check: these passes only look, and the reader that makes the cells
-    (fastexcel, calamine) checks the part. zipfile's own reader where that cannot be done."""
+    """The part's bytes in pieces of ``BLOCK_BYTES`` (the last one shorter), as
+    ``zip_file.open(part).read(BLOCK_BYTES)`` gives them, with the same checks (the name in
+    the local header, the CRC-32 once the whole part is read: a damaged part is refused, never
+    read with wrong values). Read straight from the open file with ``os.pread`` (the zip's
+    own file position is left alone) and inflated here, in larger steps than zipfile takes;
+    zipfile's own reader where that cannot be done (Windows, a zip in memory)."""
     info = zip_file.getinfo(part)
     fileno = _fileno(zip_file)
     if fileno is None or info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -194,10 +192,14 @@ def _inflated(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
         return
     header = os.pread(fileno, 30, info.header_offset)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{part}: bad local header")
+        raise zipfile.BadZipFile(f"Bad magic number for file header of {part!r}")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
+    name = os.pread(fileno, name_len, info.header_offset + 30)
+    if name.decode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace") != info.orig_filename:
+        raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header {name!r} differ.")
     at, left = info.header_offset + 30 + name_len + extra_len, info.compress_size
     inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    crc, pending = 0, bytearray()
     while left:
         raw = os.pread(fileno, min(left, 1 << 22), at)
         if not raw:
@@ -205,15 +207,24 @@ def _inflated(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
         at, left = at + len(raw), left - len(raw)
         while raw:
             if inflate is None:
-                yield raw[:BLOCK_BYTES]
-                raw = raw[BLOCK_BYTES:]
-                continue
-            out = inflate.decompress(raw, BLOCK_BYTES)
-            raw = inflate.unconsumed_tail
-            if out:
-                yield out
-    if inflate is not None and (rest := inflate.flush()):
-        yield rest
+                out, raw = raw, b""
+            else:
+                out = inflate.decompress(raw, BLOCK_BYTES)
+                raw = inflate.unconsumed_tail
+            crc = zlib.crc32(out, crc)
+            pending += out
+            while len(pending) >= BLOCK_BYTES:
+                yield bytes(pending[:BLOCK_BYTES])
+                del pending[:BLOCK_BYTES]
+    if inflate is not None:
+        out = inflate.flush()
+        crc = zlib.crc32(out, crc)
+        pending += out
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {part!r}")
+    while pending:
+        yield bytes(pending[:BLOCK_BYTES])
+        del pending[:BLOCK_BYTES]
 
 
 def _fileno(zip_file: zipfile.ZipFile) -> int | None:

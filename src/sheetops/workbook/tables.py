@@ -420,7 +420,7 @@ def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:
         if 4 * len(distinct) < len(values):
             keys = _keys_of(pd.Series(np.append(distinct.to_numpy(dtype=object), np.nan), dtype=STR), kind)
             at = np.where(codes < 0, len(distinct), codes)  # a blank's key is that of the added blank
-            return pd.Series(keys.array.take(at), index=values.index)
+            return pd.Series(keys.array.take(at), index=values.index, name=values.name)
     return _keys_of(values, kind)
 
 
