@@ -35,7 +35,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from ..errors import NotASheetOpsWorkbook
 from .base import CellError, Grid, RawCell, Rows, column_letter
 from .column_grid import ColumnGrid, day_or_time, python_cells
-from .xlsx_scan import NUMBER_SHOWN, SHOWN_NOT_TEXT, T_ATTR, Peeked, error_cells, peek, scan
+from .xlsx_scan import NUMBER_SHOWN, SHOWN_NOT_TEXT, T_ATTR, Peeked, error_cells, peek, scan, stacked
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -204,20 +204,20 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, s
     texts = {letter: i for i, a in arrays.items()
              if (pa.types.is_string(a.type) or pa.types.is_large_string(a.type))
              and ((letter := column_letter(i)) in scanned or pc.any(pc.match_substring_regex(a, SHOWN_NOT_TEXT)).as_py())}
-    odd, errors = found.odd, found.errors
+    errors, odds = found.errors, [found.odd]
     for again in early:
         if again is None:
             return None
-        odd += again.odd
+        odds.append(again.odd)
     more = sorted(set(texts) - guess - set(found.worded))
     if more:
         again = scan(zip_file, part, more, errors=False)
         if again is None:
             return None
-        odd += again.odd
+        odds.append(again.odd)
+    odd = stacked(odds)
     if any(g not in texts for g in scanned):  # scanned, came typed: its cells are its own
-        wanted = {k.encode() for k in texts}
-        odd = [cell for cell in odd if cell[0] in wanted]
+        odd = odd[np.isin(odd[:, 0], [k.encode() for k in texts])]
     cells: dict[int, list[RawCell]] = {}
     for col, (rows, values) in _odd_values(odd, texts, arrays).items():
         if values is None:
@@ -297,19 +297,18 @@ def _last_filled(column: "pa.Array | list[RawCell]") -> int:
     return int(pc.indices_nonzero(column.is_valid())[-1].as_py()) + 1
 
 
-def _odd_values(odd: list[tuple[bytes, bytes, bytes, bytes]], texts: dict[str, int], arrays: dict[int, "pa.Array"]
+def _odd_values(odd: np.ndarray, texts: dict[str, int], arrays: dict[int, "pa.Array"]
                 ) -> dict[int, tuple[np.ndarray, np.ndarray | None]]:
     """The values of the cells in text columns that are not text, as the row-wise read gives
     them, per sheet column: (data rows from 1, values); values None: read the tab row-wise.
-    ``odd`` holds (column letters, row, attributes, stored value) as found in the XML."""
+    ``odd`` holds (column letters, row, attributes, stored value) per row, as found in the XML."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
-    if not odd:
+    if not len(odd):
         return out
-    table = np.array(odd)  # one 2-D bytes array: faster than four from zip(*odd)
-    letters, row_texts, attributes, stored_texts = (table[:, i] for i in range(4))
+    letters, row_texts, attributes, stored_texts = (odd[:, i] for i in range(4))
     distinct, which = np.unique(attributes, return_inverse=True)
     kind = np.array([_kind(a) for a in distinct.tolist()], dtype=object)[which.reshape(-1)]
     numbers = (kind == "n") & (stored_texts != b"")

@@ -20,6 +20,8 @@ import zipfile
 import zlib
 from typing import Iterable, Iterator, NamedTuple
 
+import numpy as np
+
 from .base import CellError
 from .xlsx_xml import attrs, split_ref
 
@@ -100,9 +102,10 @@ _SHAPED = re.compile(SHOWN_NOT_TEXT.encode())
 
 
 class Scanned(NamedTuple):
-    odd: list[tuple[bytes, bytes, bytes, bytes]]
-    """The cells of the scanned columns that are not text: (column letters, row, attributes,
-    stored value), as bytes."""
+    odd: np.ndarray
+    """The cells of the scanned columns that are not text, one row each: (column letters, row,
+    attributes, stored value), as a 2-D bytes array (compact: a worded column of a million
+    amounts is a million rows here, made a block at a time, not a million Python tuples)."""
     errors: list[tuple[tuple[int, int], CellError]]
     """The error cells: ((data row from 1, sheet column), error)."""
     worded: dict[str, int]
@@ -120,7 +123,7 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
     cells are written is the writer's, the same through the whole part, so that is checked
     on the first block. ``errors=False``: only the cells of ``letters`` (a second pass), in
     the blocks before ``upto`` when given."""
-    odd: list[tuple[bytes, bytes, bytes, bytes]] = []
+    odd: list[np.ndarray] = []
     found: list[tuple[tuple[int, int], CellError]] = []
     first = errors
     scanned = set(letters)
@@ -139,20 +142,29 @@ def scan(zip_file: zipfile.ZipFile, part: str, letters: list[str], *, errors: bo
             if b't="e"' in block:
                 found.extend(_errors_in(block))
         if watched:  # one pass for both; a watched column's text cells are rare
-            hits: set[str] = set()
-            for cell in _cells(tuple(sorted(scanned)), tuple(sorted(watched))).findall(block):
-                if cell[4]:
-                    hits.add(cell[4].decode())
-                else:
-                    odd.append(cell[:4])
+            cells = _table(_cells(tuple(sorted(scanned)), tuple(sorted(watched))).findall(block), 5)
+            word = cells[:, 4] != b""
+            odd.append(cells[~word, :4])
+            hits = {x.decode() for x in set(cells[word, 4].tolist())}
             if hits:  # from this block on, its cells are scanned like a text column's
-                odd.extend(_cells(tuple(sorted(hits)), ()).findall(block))
+                odd.append(_table(_cells(tuple(sorted(hits)), ()).findall(block), 4))
                 worded.update(dict.fromkeys(hits, index))
                 scanned |= hits
                 watched -= hits
         elif scanned:
-            odd.extend(_cells(tuple(sorted(scanned)), ()).findall(block))
-    return Scanned(odd, found, worded)
+            odd.append(_table(_cells(tuple(sorted(scanned)), ()).findall(block), 4))
+    return Scanned(stacked(odd), found, worded)
+
+
+def _table(cells: list[tuple[bytes, ...]], width: int) -> np.ndarray:
+    """Cells found by a pattern as a 2-D bytes array of ``width`` columns."""
+    return np.array(cells, dtype=bytes) if cells else np.empty((0, width), dtype="S1")
+
+
+def stacked(tables: list[np.ndarray]) -> np.ndarray:
+    """Tables of cells (as ``Scanned.odd``) one after the other."""
+    tables = [t for t in tables if len(t)]
+    return np.concatenate(tables) if tables else np.empty((0, 4), dtype="S1")
 
 
 _MARKED = re.compile(rb't="[bde]"')
@@ -164,15 +176,15 @@ def _blocks(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     chunks = _inflated(zip_file, part)
     while True:
         chunk = next(chunks, b"")
+        last = not chunk
         data = carry + chunk
-        if not chunk:
-            cut = len(data)
-        else:
-            cut = data.rfind(b"</row>") + 6 if b"</row>" in data else 0
+        del chunk  # only the block is held while it is looked at (a pass runs beside fastexcel)
+        cut = len(data) if last else data.rfind(b"</row>") + 6 if b"</row>" in data else 0
         block, carry = data[:cut], data[cut:]
+        del data
         if block:
             yield block
-        if not chunk:
+        if last:
             return
 
 
@@ -199,32 +211,36 @@ def _inflated(zip_file: zipfile.ZipFile, part: str) -> Iterator[bytes]:
         raise zipfile.BadZipFile(f"File name in directory {info.orig_filename!r} and header {name!r} differ.")
     at, left = info.header_offset + 30 + name_len + extra_len, info.compress_size
     inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    crc, pending = 0, bytearray()
+    crc, pieces, have = 0, [], 0  # pieces of the next block, never more than BLOCK_BYTES in all
     while left:
-        raw = os.pread(fileno, min(left, 1 << 22), at)
+        raw = os.pread(fileno, min(left, 1 << 20), at)
         if not raw:
             raise zipfile.BadZipFile(f"{part} is truncated")
         at, left = at + len(raw), left - len(raw)
         while raw:
+            need = BLOCK_BYTES - have
             if inflate is None:
-                out, raw = raw, b""
+                out, raw = raw[:need], raw[need:]
             else:
-                out = inflate.decompress(raw, BLOCK_BYTES)
+                out = inflate.decompress(raw, need)
                 raw = inflate.unconsumed_tail
             crc = zlib.crc32(out, crc)
-            pending += out
-            while len(pending) >= BLOCK_BYTES:
-                yield bytes(pending[:BLOCK_BYTES])
-                del pending[:BLOCK_BYTES]
+            pieces.append(out)
+            have += len(out)
+            if have == BLOCK_BYTES:
+                block = b"".join(pieces)
+                pieces, have = [], 0
+                yield block
+                del block
     if inflate is not None:
         out = inflate.flush()
         crc = zlib.crc32(out, crc)
-        pending += out
+        pieces.append(out)
     if crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {part!r}")
-    while pending:
-        yield bytes(pending[:BLOCK_BYTES])
-        del pending[:BLOCK_BYTES]
+    rest = b"".join(pieces)
+    for start in range(0, len(rest), BLOCK_BYTES):
+        yield rest[start:start + BLOCK_BYTES]
 
 
 def _fileno(zip_file: zipfile.ZipFile) -> int | None:
