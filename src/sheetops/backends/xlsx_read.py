@@ -209,7 +209,7 @@ def _column_grid(reader: Any, name: str, zip_file: zipfile.ZipFile, part: str, s
         if again is None:
             return None
         odds.append(again.odd)
-    more = sorted(set(texts) - guess - set(found.worded))
+    more = sorted(set(texts) - scanned)
     if more:
         again = scan(zip_file, part, more, errors=False)
         if again is None:

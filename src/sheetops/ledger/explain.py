@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..backends.base import money_text, rate_text
-from ..workbook.tables import STR
+from ..workbook.tables import STR, arrow_text
 from ..workbook.validate import Program
 
 EXPLAIN_COLUMNS = ["Period start", "Order date", "Settled date", "Product ID", "Product", "Why"]
@@ -55,7 +55,7 @@ def _order_facts(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
         out[c] = np.where(is_order, values[at] if len(values) else np.datetime64("NaT"), np.datetime64("NaT"))
     for c in ("Product ID", "Product"):
         if orders[c].dtype == STR:  # checked text: only the lines' own values become Python text
-            picked = _arrow_text(orders[c]).take(pa.array(at)).to_numpy(zero_copy_only=False)
+            picked = arrow_text(orders[c]).take(pa.array(at)).to_numpy(zero_copy_only=False)
         else:
             values = orders[c].astype(object).to_numpy()
             picked = values[at] if len(values) else np.full(len(lines), None, dtype=object)
@@ -63,17 +63,9 @@ def _order_facts(lines: pd.DataFrame, program: Program) -> pd.DataFrame:
     return out
 
 
-def _arrow_text(column: pd.Series) -> pa.Array:
-    """A column of checked text as one Arrow array (nulls for blanks), without Python objects."""
-    array = pa.array(column)
-    if isinstance(array, pa.ChunkedArray):
-        array = pa.concat_arrays(array.chunks) if array.num_chunks else pa.array([], pa.string())
-    return array.cast(pa.large_string())
-
-
 def _keys(frame: pd.DataFrame) -> pa.Array:
     """``Order ID|SKU ID`` of every row (blank parts as empty text), joined in Arrow."""
-    parts = [pc.fill_null(_arrow_text(frame[c]) if frame[c].dtype == STR else
+    parts = [pc.fill_null(arrow_text(frame[c]).cast(pa.large_string()) if frame[c].dtype == STR else
                           pa.array(frame[c].astype(object).where(frame[c].notna(), None), type=pa.large_string()), "")
              for c in ("Order ID", "SKU ID")]
     return pc.binary_join_element_wise(parts[0], parts[1], pa.scalar("|", pa.large_string()))

@@ -250,14 +250,30 @@ def _only_spaces(col: pd.Series) -> np.ndarray:
     """Which cells of Arrow text are empty or only white space: what ``.str.strip() == ""``
     gives (Arrow's own white space, checked on every code point), without making the
     stripped text."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(col)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    array = arrow_text(col)
     spaces = pc.fill_null(pc.or_(pc.utf8_is_space(array), pc.equal(array, "")), False)
     return np.asarray(spaces.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def arrow_text(column: pd.Series) -> "pa.Array":
+    """A column of Arrow-backed text (``STR``) as one Arrow array, nulls for blanks, without
+    Python objects."""
+    import pyarrow as pa
+
+    array = pa.array(column)
+    if isinstance(array, pa.ChunkedArray):
+        array = pa.concat_arrays(array.chunks) if array.num_chunks else pa.array([], pa.string())
+    return array
+
+
+def text_key(column: pd.Series) -> pd.Series:
+    """A column as text to compare, blanks as "": checked text stays Arrow text (a million
+    order IDs are not made into Python strings to be compared); other values as ``str``."""
+    if column.dtype == STR:
+        return column.fillna("")
+    return column.astype(object).where(column.notna(), "").astype(str)
 
 
 Parser = Callable[[Any], Parsed[Any]]
@@ -425,10 +441,7 @@ def key_series(values: pd.Series, kind: str = "handle") -> pd.Series:
 
 
 def _keys_of(values: pd.Series, kind: str) -> pd.Series:
-    if values.dtype == STR:  # checked text (the usual case): blanks to "" without a round trip through objects
-        s = values.fillna("").str.strip()
-    else:
-        s = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    s = text_key(values).str.strip()
     if kind == "handle":
         s = s.str.lstrip("@").str.strip()
     return s.str.casefold()

@@ -16,7 +16,7 @@ from . import schema
 from ..backends.base import Grid, money_text, rate_text
 from .issues import IssueLog
 from .settings import Settings, read_settings
-from .tables import STR, Table, key_series, read_table
+from .tables import Table, key_series, read_table, text_key
 
 
 @dataclass
@@ -115,19 +115,11 @@ def check_program(grids: dict[str, Grid | None], log: IssueLog) -> Program:
     return program
 
 
-def _text_key(column: pd.Series) -> pd.Series:
-    """A column as text to compare, blanks as "": checked text stays Arrow text (a million
-    order IDs are not made into Python strings to be compared)."""
-    if column.dtype == STR:
-        return column.fillna("")
-    return column.astype(object).where(column.notna(), "").astype(str)
-
-
 def _check_unique(table: Table, columns: list[str], log: IssueLog, keys: list[pd.Series] | None = None) -> None:
     frame = table.frame
     if frame.empty or not all(table.has(c) or c in frame for c in columns[:1]):
         return
-    keys = keys or [_text_key(frame[c]) for c in columns]
+    keys = keys or [text_key(frame[c]) for c in columns]
     key_frame = pd.concat(keys, axis=1)
     filled = keys[0].ne("")
     dup = key_frame.duplicated(keep="first") & filled
@@ -217,7 +209,7 @@ def _check_orders(program: Program, log: IssueLog) -> None:
     orders = program.orders
     frame = orders.frame
     flag = _Flagger(orders, log)
-    oid, sku = (_text_key(frame[c]) for c in ("Order ID", "SKU ID"))
+    oid, sku = (text_key(frame[c]) for c in ("Order ID", "SKU ID"))
     _check_unique(orders, ["Order ID", "SKU ID"], log, [oid, sku])
     gmv, refund = frame["GMV"], frame["Refund"]
     flag.flag((gmv < 0).fillna(False), "GMV", "GMV cannot be negative.", "Type what the buyer paid, 0 or more; put refunds in Refund.")
